@@ -1,0 +1,34 @@
+import type { Config } from 'jest';
+import { pathsToModuleNameMapper } from 'ts-jest';
+import { compilerOptions } from './tsconfig.base.json';
+
+/**
+ * Three tiers, one config: `npx jest --selectProjects unit|integration|e2e`.
+ * - unit: `*.spec.ts` beside the code, fakes allowed, no I/O.
+ * - integration: `*.integration-spec.ts`, a real Postgres and Kafka, one service at a time.
+ * - e2e: the whole system as real processes, driven through the gateway with supertest.
+ * Type checking is `npm run typecheck`'s job, so ts-jest only transpiles here.
+ */
+const common: Config = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,deploy}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.integration-spec.ts'],
+      slowTestThreshold: 30,
+    },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/apps/gateway-e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+  ],
+};
+
+export default config;
