@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl } from './env';
+
+/** What every backend service reads from its environment; a service extends it with its own. */
+export const backendServiceEnv = {
+  NODE_ENV: nodeEnv(),
+  LOG_LEVEL: logLevel(),
+  GRPC_HOST: z.string().trim().min(1).default('127.0.0.1').describe('interface the gRPC server binds to'),
+  GRPC_PORT: port('port the gRPC server listens on'),
+  DATABASE_URL: postgresUrl("PostgreSQL connection string for this service's own database"),
+  KAFKA_BROKERS: hostPortList('comma-separated Kafka bootstrap brokers, host:port'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(10_000),
+};
+
+export const backendServiceSchema = z.object(backendServiceEnv);
+export type BackendServiceConfig = z.output<typeof backendServiceSchema>;

@@ -1,0 +1,47 @@
+export interface ShutdownLogger {
+  log(message: string): void;
+  error(message: unknown): void;
+}
+
+export interface ShutdownOptions {
+  /** Stop taking work, finish what is in flight, release connections. */
+  close: () => Promise<void>;
+  /** After this long the process exits anyway, with status 1. */
+  timeoutMs: number;
+  logger: ShutdownLogger;
+  /** Runs first, synchronously: e.g. report NOT_SERVING so no new work is routed here. */
+  beforeClose?: () => void;
+}
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT, the same in every process. A second signal, or a
+ * close that outlives the timeout, ends the process without waiting any longer.
+ */
+export function onShutdownSignal({ close, timeoutMs, logger, beforeClose }: ShutdownOptions): void {
+  let shuttingDown = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      logger.error(`${signal} received again during shutdown: exiting now`);
+      process.exit(1);
+    }
+    shuttingDown = true;
+    logger.log(`${signal} received: shutting down (at most ${timeoutMs} ms)`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${timeoutMs} ms: exiting`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    beforeClose?.();
+    close().then(
+      () => {
+        logger.log('shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
