@@ -26,8 +26,15 @@ const config: Config = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.integration-spec.ts'],
       slowTestThreshold: 30,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/integration.setup.ts'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/apps/gateway-e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/apps/gateway-e2e/**/*.e2e-spec.ts'],
+      slowTestThreshold: 60,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e.setup.ts'],
+    },
   ],
 };
 

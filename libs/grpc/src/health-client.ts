@@ -44,7 +44,8 @@ export class GrpcHealthClient {
   check(timeoutMs: number, service = ''): Promise<HealthStatus> {
     return new Promise((resolve) => {
       this.stub.check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => {
-        resolve(error || !response ? 'UNREACHABLE' : response.status);
+        if (error?.code === grpc.status.NOT_FOUND) resolve('SERVICE_UNKNOWN');
+        else resolve(error || !response ? 'UNREACHABLE' : response.status);
       });
     });
   }

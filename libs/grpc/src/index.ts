@@ -1,4 +1,4 @@
 export * from './health';
 export * from './health-client';
-export * from './loader-options';
 export * from './server-options';
+export * from './bootstrap';

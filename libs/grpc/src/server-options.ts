@@ -2,22 +2,18 @@ import type { GrpcOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
 import { ReflectionService } from '@grpc/reflection';
 import type { GrpcHealth } from './health';
-import { PROTO_LOADER_OPTIONS } from './loader-options';
+import { grpcProtoOptions, type ProtoService } from '@ecommerce/contracts';
 
 export interface GrpcServerParams {
-  /** Proto package(s) served, e.g. `ecommerce.user.v1`. */
-  packages: string[];
-  /** Absolute paths of the .proto files that define them. */
-  protoFiles: string[];
-  /** Directory imports are resolved from (the proto root). */
-  protoRoot: string;
+  /** Which service's proto package to serve. */
+  service: ProtoService;
   host: string;
   port: number;
   health: GrpcHealth;
 }
 
 /**
- * Options for `NestFactory.createMicroservice`: the service's own packages plus the
+ * Options for `NestFactory.createMicroservice`: the service's own proto package plus the
  * standard health service and server reflection (so grpcurl works without .proto files).
  * Shutdown is graceful: in-flight calls finish before the server closes.
  */
@@ -25,10 +21,8 @@ export function grpcServerOptions(params: GrpcServerParams): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
-      package: params.packages,
-      protoPath: params.protoFiles,
+      ...grpcProtoOptions(params.service),
       url: `${params.host}:${params.port}`,
-      loader: { ...PROTO_LOADER_OPTIONS, includeDirs: [params.protoRoot] },
       gracefulShutdown: true,
       onLoadPackageDefinition: (definition, server) => {
         params.health.implementation.addToServer(server);

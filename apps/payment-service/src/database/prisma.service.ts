@@ -1,0 +1,21 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+
+/** This service's own database (and no other: the generated client knows only its tables). */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
+    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL }) });
+  }
+
+  /** Throws unless the database answers; the readiness probe behind gRPC health. */
+  async ping(): Promise<void> {
+    await this.$queryRaw`SELECT 1`;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@ecommerce/config';
+import { bootstrapGrpcService } from '@ecommerce/grpc';
+import { AppModule } from './app.module';
+import { configSchema } from './config';
+import { PrismaService } from './database/prisma.service';
+
+const NAME = 'payment-service';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(NAME, configSchema);
+  await bootstrapGrpcService({
+    name: NAME,
+    config,
+    module: AppModule.register(config),
+    grpc: { service: 'payment' },
+    readinessProbe: (app) => app.get(PrismaService).ping(),
+  });
+}
+
+void main();

@@ -1,0 +1,87 @@
+import { type DynamicModule, type INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import type { BackendServiceConfig } from '@ecommerce/config';
+import { LoggingModule, onShutdownSignal } from '@ecommerce/observability';
+import { GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
+import { GrpcHealth } from './health';
+import { grpcServerOptions } from './server-options';
+
+export interface GrpcServiceDefinition {
+  /** Which service's proto package to serve. */
+  service: ProtoService;
+}
+
+export interface BootstrapOptions {
+  /** The name in logs, traces and health reports, e.g. `user-service`. */
+  name: string;
+  config: BackendServiceConfig;
+  module: DynamicModule;
+  grpc: GrpcServiceDefinition;
+  /** Resolves when everything the service needs (its database...) answers; throws otherwise. */
+  readinessProbe: (app: INestMicroservice) => Promise<void>;
+  probeIntervalMs?: number;
+}
+
+@Module({})
+class ServiceRootModule {}
+
+/**
+ * Starts a backend the same way everywhere: pino logs, a gRPC server with the standard
+ * health service and reflection, SERVING only while `readinessProbe` passes (checked at
+ * start and then every few seconds), NOT_SERVING as soon as shutdown begins, and a
+ * graceful close on SIGTERM/SIGINT.
+ */
+export async function bootstrapGrpcService(options: BootstrapOptions): Promise<INestMicroservice> {
+  const { name, config, grpc } = options;
+  const health = new GrpcHealth([GRPC_SERVICE_NAMES[grpc.service]]);
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    global: true,
+    imports: [LoggingModule.forRoot({ service: name, level: config.LOG_LEVEL }), options.module],
+    providers: [{ provide: GrpcHealth, useValue: health }],
+    exports: [GrpcHealth],
+  };
+  const app = await NestFactory.createMicroservice(root, {
+    ...grpcServerOptions({ ...grpc, host: config.GRPC_HOST, port: config.GRPC_PORT, health }),
+    bufferLogs: true,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+
+  let timer: NodeJS.Timeout | undefined;
+  let ready: boolean | undefined;
+  const probe = async () => {
+    try {
+      await options.readinessProbe(app);
+      if (ready !== true) logger.log(`${name} is ready: health SERVING`);
+      ready = true;
+      health.setServing();
+    } catch (error) {
+      if (ready !== false) logger.warn(`${name} is not ready: health NOT_SERVING (${describe(error)})`);
+      ready = false;
+      health.setNotServing();
+    }
+  };
+
+  onShutdownSignal({
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+    beforeClose: () => {
+      clearInterval(timer);
+      health.setNotServing();
+    },
+    close: () => app.close(),
+  });
+
+  await app.listen();
+  logger.log(`${name} serving gRPC on ${config.GRPC_HOST}:${config.GRPC_PORT}`);
+  await probe();
+  timer = setInterval(() => void probe(), options.probeIntervalMs ?? 5_000);
+  timer.unref();
+  return app;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}

@@ -1,0 +1,3 @@
+export * from './backend-boot';
+export * from './processes';
+export * from './stack';

@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { GrpcHealthClient } from '@ecommerce/grpc';
+import type { AppName } from './stack';
+
+export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
+const LOG_DIR = join(WORKSPACE_ROOT, '.local', 'logs');
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** One app running as a real OS process from its build in `dist/apps/<name>/main.js`. */
+export class AppProcess {
+  readonly exited: Promise<Exit>;
+  private output = '';
+  private exit: Exit | undefined;
+
+  private constructor(
+    readonly name: AppName,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString();
+      log.write(chunk);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolveExit) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        log.end();
+        resolveExit(this.exit);
+      });
+    });
+  }
+
+  /** Starts `dist/apps/<name>/main.js` with exactly `env` (plus PATH/HOME). */
+  static start(name: AppName, env: Record<string, string>): AppProcess {
+    mkdirSync(LOG_DIR, { recursive: true });
+    const main = join(WORKSPACE_ROOT, 'dist', 'apps', name, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} does not exist: build the apps first (npm run build)`);
+    const child = spawn(process.execPath, ['--enable-source-maps', main], {
+      cwd: WORKSPACE_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new AppProcess(name, child, join(LOG_DIR, `${name}.log`));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.exit === undefined;
+  }
+
+  /** Everything the process wrote to stdout and stderr so far. */
+  get logs(): string {
+    return this.output;
+  }
+
+  /** SIGTERM, then SIGKILL if it is still running after `timeoutMs`. */
+  async stop(timeoutMs = 10_000): Promise<Exit> {
+    if (!this.running) return this.exit as Exit;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const result = await this.exited;
+    clearTimeout(timer);
+    return result;
+  }
+
+  /** SIGKILL: a crash, with no chance to clean up. */
+  async kill(): Promise<Exit> {
+    if (this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}
+
+/** Polls `check` until it returns true; fails with `what` and the last error after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Waits until a backend's standard gRPC health service answers SERVING. */
+export async function waitForServing(address: string, timeoutMs = 30_000, app?: AppProcess): Promise<void> {
+  const client = new GrpcHealthClient(address);
+  try {
+    await waitFor(
+      `gRPC health SERVING at ${address}`,
+      async () => {
+        if (app && !app.running) throw new Error(`${app.name} exited:\n${app.logs}`);
+        return (await client.check(1_000)) === 'SERVING';
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    if (app && !app.running) throw new Error(`${app.name} exited before it was ready:\n${app.logs}`);
+    throw error;
+  } finally {
+    client.close();
+  }
+}
+
+/** A TCP port that was free a moment ago, for tests that run a second copy of something. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * The platform as local processes: which apps exist, the ports they use, and the env each
+ * one gets. `npm run start:local` and the integration/e2e tests start the same stack from
+ * this one description, so they cannot drift apart.
+ */
+
+export const BACKENDS = {
+  'user-service': { database: 'user', grpcPort: 50051 },
+  'order-service': { database: 'order', grpcPort: 50052 },
+  'payment-service': { database: 'payment', grpcPort: 50053 },
+  'inventory-service': { database: 'inventory', grpcPort: 50054 },
+  'notification-service': { database: 'notification', grpcPort: 50055 },
+} as const;
+
+export type BackendName = keyof typeof BACKENDS;
+export type AppName = BackendName | 'gateway';
+export const BACKEND_NAMES = Object.keys(BACKENDS) as BackendName[];
+export const APP_NAMES: AppName[] = ['gateway', ...BACKEND_NAMES];
+
+export const HOST = '127.0.0.1';
+
+export interface StackOptions {
+  /** Kafka bootstrap servers; default `KAFKA_BROKERS` or 127.0.0.1:29092. */
+  kafkaBrokers?: string;
+  gatewayPort?: number;
+  /** Override ports, e.g. to run a second stack beside a developer's own. */
+  grpcPorts?: Partial<Record<BackendName, number>>;
+  logLevel?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `USER_DATABASE_URL` for `user`, and so on: the same names `npm run db:*` read. */
+export function databaseUrlVariable(database: string): string {
+  return `${database.toUpperCase()}_DATABASE_URL`;
+}
+
+export function databaseUrl(database: string, env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env[databaseUrlVariable(database)];
+  if (explicit) return explicit;
+  const host = env['PGHOST'] ?? HOST;
+  const port = env['PGPORT'] ?? '5432';
+  const user = env['PGUSER'] ?? 'postgres';
+  return `postgresql://${user}@${host}:${port}/ecommerce_${database}`;
+}
+
+export function grpcAddress(name: BackendName, options: StackOptions = {}): string {
+  return `${HOST}:${options.grpcPorts?.[name] ?? BACKENDS[name].grpcPort}`;
+}
+
+/** The environment of one app in the local stack. */
+export function appEnv(name: AppName, options: StackOptions = {}): Record<string, string> {
+  const env = options.env ?? process.env;
+  const common = { NODE_ENV: 'development', LOG_LEVEL: options.logLevel ?? env['LOG_LEVEL'] ?? 'info' };
+  if (name === 'gateway') {
+    return {
+      ...common,
+      GATEWAY_HOST: HOST,
+      GATEWAY_PORT: String(options.gatewayPort ?? env['GATEWAY_PORT'] ?? 3000),
+      USER_SERVICE_URL: grpcAddress('user-service', options),
+      ORDER_SERVICE_URL: grpcAddress('order-service', options),
+      PAYMENT_SERVICE_URL: grpcAddress('payment-service', options),
+      INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options),
+      NOTIFICATION_SERVICE_URL: grpcAddress('notification-service', options),
+    };
+  }
+  return {
+    ...common,
+    GRPC_HOST: HOST,
+    GRPC_PORT: String(options.grpcPorts?.[name] ?? BACKENDS[name].grpcPort),
+    DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
+    KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
+  };
+}
