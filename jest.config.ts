@@ -34,6 +34,8 @@ const config: Config = {
       testMatch: ['<rootDir>/apps/gateway-e2e/**/*.e2e-spec.ts'],
       slowTestThreshold: 60,
       setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e.setup.ts'],
+      globalSetup: '<rootDir>/apps/gateway-e2e/src/global-setup.ts',
+      globalTeardown: '<rootDir>/apps/gateway-e2e/src/global-teardown.ts',
     },
   ],
 };

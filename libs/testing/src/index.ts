@@ -1,3 +1,4 @@
 export * from './backend-boot';
 export * from './processes';
 export * from './stack';
+export * from './stack-runner';

@@ -1,0 +1,137 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppProcess, freePort, waitFor, waitForServing, WORKSPACE_ROOT } from './processes';
+import { APP_NAMES, type AppName, appEnv, BACKEND_NAMES, type BackendName, grpcAddress, HOST, type StackOptions } from './stack';
+
+export interface StackState {
+  gatewayUrl: string;
+  apps: Record<AppName, { pid: number; env: Record<string, string>; logFile: string }>;
+}
+
+/** Where the e2e global setup leaves the running stack's description for the tests. */
+export const E2E_STATE_FILE = join(WORKSPACE_ROOT, '.local', 'e2e-stack.json');
+
+/** Every app of the platform running as a real process, started from one {@link StackOptions}. */
+export class Stack {
+  private constructor(
+    readonly options: StackOptions & { gatewayPort: number },
+    readonly apps: Map<AppName, AppProcess>,
+  ) {}
+
+  get gatewayUrl(): string {
+    return `http://${HOST}:${this.options.gatewayPort}`;
+  }
+
+  /** Starts the five backends, waits until each reports SERVING, then starts the gateway. */
+  static async start(options: StackOptions = {}, onStart?: (app: AppProcess) => void): Promise<Stack> {
+    const stack = new Stack({ ...options, gatewayPort: options.gatewayPort ?? 3000 }, new Map());
+    try {
+      await Promise.all(BACKEND_NAMES.map((name) => stack.startApp(name, onStart)));
+      await stack.startApp('gateway', onStart);
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  /** A stack on free ports, so it can run beside a developer's own. */
+  static async startOnFreePorts(options: StackOptions = {}): Promise<Stack> {
+    const ports = await Promise.all(APP_NAMES.map(() => freePort()));
+    const grpcPorts = Object.fromEntries(BACKEND_NAMES.map((name, i) => [name, ports[i + 1]])) as Record<BackendName, number>;
+    return Stack.start({ ...options, gatewayPort: ports[0], grpcPorts });
+  }
+
+  env(name: AppName): Record<string, string> {
+    return appEnv(name, this.options);
+  }
+
+  async startApp(name: AppName, onStart?: (app: AppProcess) => void): Promise<AppProcess> {
+    const app = AppProcess.start(name, this.env(name));
+    this.apps.set(name, app);
+    onStart?.(app);
+    if (name === 'gateway') {
+      await waitFor(`gateway at ${this.gatewayUrl}`, async () => {
+        if (!app.running) throw new Error(`gateway exited:\n${app.logs}`);
+        return (await fetch(`${this.gatewayUrl}/health/live`)).ok;
+      });
+    } else {
+      await waitForServing(grpcAddress(name, this.options), 60_000, app);
+    }
+    return app;
+  }
+
+  async stopApp(name: AppName): Promise<void> {
+    await this.apps.get(name)?.stop();
+  }
+
+  /** Gateway first (no new requests), then the backends. */
+  async stop(): Promise<void> {
+    await this.apps.get('gateway')?.stop();
+    await Promise.all(BACKEND_NAMES.map((name) => this.apps.get(name)?.stop()));
+  }
+
+  state(): StackState {
+    const apps = {} as StackState['apps'];
+    for (const [name, app] of this.apps) apps[name] = { pid: app.pid ?? -1, env: this.env(name), logFile: app.logFile };
+    return { gatewayUrl: this.gatewayUrl, apps };
+  }
+}
+
+/**
+ * The stack the e2e global setup started, seen from inside a test file (another process
+ * context): read its description, stop an app by pid, start it again with the same env.
+ */
+export class E2eStack {
+  private readonly started = new Map<AppName, AppProcess>();
+
+  constructor(readonly state: StackState = JSON.parse(readFileSync(E2E_STATE_FILE, 'utf8')) as StackState) {}
+
+  get gatewayUrl(): string {
+    return this.state.gatewayUrl;
+  }
+
+  /** SIGTERM to the app's current process; resolves once it has exited. */
+  async stop(name: AppName): Promise<void> {
+    const own = this.started.get(name);
+    if (own) {
+      await own.stop();
+      return;
+    }
+    const { pid } = this.state.apps[name];
+    signal(pid, 'SIGTERM');
+    await waitFor(`${name} (pid ${pid}) to exit`, async () => !alive(pid), 15_000, 100);
+  }
+
+  /** Starts the app again with the env it had, waits until it is ready, records its pid. */
+  async start(name: AppName): Promise<void> {
+    const { env } = this.state.apps[name];
+    const app = AppProcess.start(name, env);
+    this.started.set(name, app);
+    this.state.apps[name] = { ...this.state.apps[name], pid: app.pid ?? -1 };
+    writeFileSync(E2E_STATE_FILE, JSON.stringify(this.state, null, 2));
+    if (name !== 'gateway') await waitForServing(`${HOST}:${env['GRPC_PORT']}`, 60_000, app);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  if (alive(pid)) process.kill(pid, sig);
+}
+
+/** For the e2e global teardown: stop whatever the state file lists, even processes restarted by tests. */
+export async function stopStackFromState(state: StackState): Promise<void> {
+  const pids = Object.values(state.apps).map((app) => app.pid);
+  pids.forEach((pid) => signal(pid, 'SIGTERM'));
+  await waitFor('every app to exit', async () => pids.every((pid) => !alive(pid)), 15_000, 100).catch(() =>
+    pids.forEach((pid) => signal(pid, 'SIGKILL')),
+  );
+}
