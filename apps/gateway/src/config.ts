@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hostPort, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
 
-export const gatewayConfigSchema = z.object({
+export const configSchema = z.object({
   NODE_ENV: nodeEnv(),
   LOG_LEVEL: logLevel(),
   GATEWAY_HOST: z.string().trim().min(1).default('0.0.0.0').describe('interface the HTTP server binds to'),
@@ -15,7 +15,7 @@ export const gatewayConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight requests may take after SIGTERM').default(10_000),
 });
 
-export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type GatewayConfig = z.output<typeof configSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 /** The backends behind the gateway, by the name they carry in health reports and logs. */

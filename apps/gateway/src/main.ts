@@ -5,10 +5,10 @@ import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit } from '@ecommerce/config';
 import { onShutdownSignal } from '@ecommerce/observability';
 import { AppModule } from './app.module';
-import { gatewayConfigSchema } from './config';
+import { configSchema } from './config';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit('gateway', gatewayConfigSchema);
+  const config = loadConfigOrExit('gateway', configSchema);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     bufferLogs: true,
   });
