@@ -1,0 +1,172 @@
+import {
+  type Consumer,
+  type ConsumerConfig,
+  type ConsumerRunConfig,
+  type EachMessagePayload,
+  type Kafka,
+} from 'kafkajs';
+import { type ConsumedMessage, createConsumer, nextOffset } from './consumer';
+import { toKafkaHeaders } from './headers';
+
+/** Records what the wrapper asks of kafkajs, in order. */
+class FakeConsumer {
+  readonly calls: string[] = [];
+  readonly commits: Array<{ topic: string; partition: number; offset: string }> = [];
+  subscribed?: { topics: string[]; fromBeginning?: boolean };
+  runConfig?: ConsumerRunConfig;
+
+  async connect() {
+    this.calls.push('connect');
+  }
+  async subscribe(subscription: { topics: string[]; fromBeginning?: boolean }) {
+    this.subscribed = subscription;
+  }
+  async run(config: ConsumerRunConfig) {
+    this.runConfig = config;
+  }
+  async commitOffsets(offsets: Array<{ topic: string; partition: number; offset: string }>) {
+    this.calls.push(`commit ${offsets.map((o) => `${o.partition}@${o.offset}`).join(',')}`);
+    this.commits.push(...offsets);
+  }
+  pause(topics: Array<{ topic: string }>) {
+    this.calls.push(`pause ${topics.map((t) => t.topic).join(',')}`);
+  }
+  async stop() {
+    this.calls.push('stop');
+  }
+  async disconnect() {
+    this.calls.push('disconnect');
+  }
+
+  /** What kafkajs does for each fetched message. */
+  deliver(offset: string, key = 'order-1', partition = 0): Promise<void> {
+    const payload: EachMessagePayload = {
+      topic: 't',
+      partition,
+      message: {
+        offset,
+        key: Buffer.from(key),
+        value: Buffer.from(`v${offset}`),
+        headers: toKafkaHeaders({ ce_id: `id-${offset}` }),
+        timestamp: '1700000000000',
+        attributes: 0,
+      },
+      heartbeat: async () => undefined,
+      pause: () => () => undefined,
+    };
+    if (!this.runConfig?.eachMessage) throw new Error('run() was not called');
+    return this.runConfig.eachMessage(payload);
+  }
+}
+
+function setup(
+  handler: (m: ConsumedMessage) => Promise<void>,
+  extra: Partial<Parameters<typeof createConsumer>[1]> = {},
+) {
+  const fake = new FakeConsumer();
+  const configs: ConsumerConfig[] = [];
+  const kafka: Pick<Kafka, 'consumer'> = {
+    consumer: (config: ConsumerConfig) => {
+      configs.push(config);
+      return fake as unknown as Consumer;
+    },
+  };
+  const consumer = createConsumer(kafka, { groupId: 'g', topics: ['t'], handler, ...extra });
+  return { fake, consumer, configs };
+}
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('KafkaConsumer', () => {
+  it('runs with autoCommit off, one partition at a time, a short fetch wait, from the beginning', async () => {
+    const { fake, consumer, configs } = setup(async () => undefined);
+    await consumer.start();
+    expect(configs[0]).toMatchObject({ groupId: 'g', maxWaitTimeInMs: 100 });
+    expect(fake.runConfig).toMatchObject({ autoCommit: false, partitionsConsumedConcurrently: 1 });
+    expect(fake.subscribed).toEqual({ topics: ['t'], fromBeginning: true });
+  });
+
+  it('passes partitionsConsumedConcurrently and maxWaitTimeInMs through', async () => {
+    const { fake, consumer, configs } = setup(async () => undefined, {
+      partitionsConsumedConcurrently: 3,
+      maxWaitTimeInMs: 150,
+    });
+    await consumer.start();
+    expect(configs[0].maxWaitTimeInMs).toBe(150);
+    expect(fake.runConfig?.partitionsConsumedConcurrently).toBe(3);
+  });
+
+  it('hands the handler a decoded message and commits offset+1 only after it resolved', async () => {
+    const gate = deferred();
+    const seen: ConsumedMessage[] = [];
+    const { fake, consumer } = setup(async (m) => {
+      seen.push(m);
+      await gate.promise;
+    });
+    await consumer.start();
+
+    const delivery = fake.deliver('41', 'order-7', 2);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toHaveLength(1);
+    expect(fake.commits).toEqual([]); // handler still running: nothing committed
+
+    gate.resolve();
+    await delivery;
+    expect(fake.commits).toEqual([{ topic: 't', partition: 2, offset: '42' }]);
+    expect(seen[0]).toEqual({
+      topic: 't',
+      partition: 2,
+      offset: '41',
+      key: 'order-7',
+      value: Buffer.from('v41'),
+      headers: { ce_id: 'id-41' },
+      timestamp: '1700000000000',
+    });
+  });
+
+  it('commits nothing when the handler fails, and lets kafkajs see the error (so it redelivers)', async () => {
+    const { fake, consumer } = setup(async () => {
+      throw new Error('database down');
+    });
+    await consumer.start();
+    await expect(fake.deliver('5')).rejects.toThrow('database down');
+    expect(fake.commits).toEqual([]);
+  });
+
+  it('stop() lets the in-flight message finish and commit before kafkajs stops and leaves the group', async () => {
+    const gate = deferred();
+    const handled: string[] = [];
+    const { fake, consumer } = setup(async (m) => {
+      handled.push(m.offset);
+      if (m.offset === '0') await gate.promise;
+    });
+    await consumer.start();
+
+    const inFlight = fake.deliver('0');
+    await new Promise((r) => setImmediate(r));
+    const stopping = consumer.disconnect();
+    await new Promise((r) => setImmediate(r));
+    expect(fake.calls).toEqual(['connect', 'pause t']); // waiting for the in-flight message
+
+    // A message from a batch fetched before stop() is not handled (and so not committed).
+    await fake.deliver('1');
+    gate.resolve();
+    await inFlight;
+    await stopping;
+
+    expect(handled).toEqual(['0']);
+    expect(fake.calls).toEqual(['connect', 'pause t', 'commit 0@1', 'stop', 'disconnect']);
+  });
+});
+
+describe('nextOffset', () => {
+  it('adds one without losing precision beyond 2^53', () => {
+    expect(nextOffset('0')).toBe('1');
+    expect(nextOffset('9007199254740993')).toBe('9007199254740994');
+  });
+});
