@@ -17,6 +17,11 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    languageOptions: {
+      // Nest reads constructor parameter types at run time (emitDecoratorMetadata): an import
+      // used only as such a type must stay a value import, and the type-imports rule knows that.
+      parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -11,10 +11,33 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = pr
   });
 }
 
+/** Runs an npm script of the root package.json. */
+export const npmRun = (script: string, env?: NodeJS.ProcessEnv, ...args: string[]) =>
+  run('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], env);
+
 /** Prints a banner line before each phase, so a long log is easy to scan. */
 export function step(title: string): void {
   process.stdout.write(`\n=== ${title}\n`);
 }
 
-export const NPM = 'npm';
-export const NPX = 'npx';
+/**
+ * Everything a stack needs before its apps can start: the Kafka broker and topics, each
+ * service's database with its migrations applied, the generated Prisma clients and the
+ * built apps. Returns whether the broker was started here (so only then is it stopped).
+ */
+export async function prepareStack(env: NodeJS.ProcessEnv): Promise<{ startedKafka: boolean }> {
+  const { kafkaUp } = await import('../infra/kafka');
+  step('kafka broker and topics');
+  const kafka = await kafkaUp();
+  step('databases: create, migrate');
+  await npmRun('db:create', env);
+  await npmRun('db:migrate', env);
+  step('generate Prisma clients');
+  await npmRun('db:generate', env);
+  return { startedKafka: kafka.started };
+}
+
+export async function stopKafka(): Promise<void> {
+  const { kafkaDown } = await import('../infra/kafka');
+  await kafkaDown();
+}

@@ -49,7 +49,6 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
   const logger = app.get(Logger);
   app.useLogger(logger);
 
-  let timer: NodeJS.Timeout | undefined;
   let ready: boolean | undefined;
   const probe = async () => {
     try {
@@ -64,6 +63,8 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
     }
   };
 
+  const timer = setInterval(() => void probe(), options.probeIntervalMs ?? 5_000);
+  timer.unref();
   onShutdownSignal({
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger,
@@ -77,8 +78,6 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
   await app.listen();
   logger.log(`${name} serving gRPC on ${config.GRPC_HOST}:${config.GRPC_PORT}`);
   await probe();
-  timer = setInterval(() => void probe(), options.probeIntervalMs ?? 5_000);
-  timer.unref();
   return app;
 }
 

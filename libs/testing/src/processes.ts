@@ -7,6 +7,7 @@ import type { AppName } from './stack';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 const LOG_DIR = join(WORKSPACE_ROOT, '.local', 'logs');
+const MAX_KEPT_OUTPUT = 1024 * 1024;
 
 export interface Exit {
   code: number | null;
@@ -17,6 +18,7 @@ export interface Exit {
 export class AppProcess {
   readonly exited: Promise<Exit>;
   private output = '';
+  private echoing = false;
   private exit: Exit | undefined;
 
   private constructor(
@@ -26,8 +28,10 @@ export class AppProcess {
   ) {
     const log = createWriteStream(logFile, { flags: 'a' });
     const collect = (chunk: Buffer) => {
-      this.output += chunk.toString();
+      // Keep the most recent output only: a long-running process must not grow without bound.
+      this.output = (this.output + chunk.toString()).slice(-MAX_KEPT_OUTPUT);
       log.write(chunk);
+      if (this.echoing) for (const line of chunk.toString().split('\n')) if (line) process.stdout.write(`[${name}] ${line}\n`);
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -59,6 +63,12 @@ export class AppProcess {
 
   get running(): boolean {
     return this.exit === undefined;
+  }
+
+  /** Also print the process's output here, each line prefixed with the app's name. */
+  echo(): this {
+    this.echoing = true;
+    return this;
   }
 
   /** Everything the process wrote to stdout and stderr so far. */

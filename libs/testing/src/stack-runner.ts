@@ -24,7 +24,8 @@ export class Stack {
 
   /** Starts the five backends, waits until each reports SERVING, then starts the gateway. */
   static async start(options: StackOptions = {}, onStart?: (app: AppProcess) => void): Promise<Stack> {
-    const stack = new Stack({ ...options, gatewayPort: options.gatewayPort ?? 3000 }, new Map());
+    const gatewayPort = options.gatewayPort ?? Number((options.env ?? process.env)['GATEWAY_PORT'] ?? 3000);
+    const stack = new Stack({ ...options, gatewayPort }, new Map());
     try {
       await Promise.all(BACKEND_NAMES.map((name) => stack.startApp(name, onStart)));
       await stack.startApp('gateway', onStart);

@@ -1,0 +1,54 @@
+/**
+ * `npm run start:local`: the whole platform on this machine, without Docker: the Kafka
+ * broker, every service's database and migrations, then the six apps as processes with
+ * their logs interleaved here. Ctrl-C stops the apps, and the broker if this started it.
+ */
+import { BACKEND_NAMES, grpcAddress, Stack } from '@ecommerce/testing';
+import { npmRun, prepareStack, step, stopKafka } from './run';
+
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+  let startedKafka = false;
+  let stack: Stack | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    step('stopping');
+    await stack?.stop();
+    if (startedKafka) await stopKafka();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  try {
+    ({ startedKafka } = await prepareStack(env));
+    step('build the apps');
+    await npmRun('build', env);
+    step('start the apps');
+    stack = await Stack.start({ env }, (app) => app.echo());
+  } catch (error) {
+    console.error(`\nstart:local failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+    return;
+  }
+
+  const backends = BACKEND_NAMES.map((name) => `    ${name.padEnd(22)} ${grpcAddress(name, stack.options)}`);
+  process.stdout.write(
+    [
+      '',
+      'The platform is up:',
+      `  REST API     ${stack.gatewayUrl}/api/v1`,
+      `  liveness     ${stack.gatewayUrl}/health/live`,
+      `  readiness    ${stack.gatewayUrl}/health/ready`,
+      '  gRPC (health, reflection):',
+      ...backends,
+      '  logs         .local/logs/<app>.log',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+void main();
