@@ -8,10 +8,27 @@
  * whole platform as processes behind the gateway). Stops only what it started.
  * Extra arguments go to Jest: `npm test -- --selectProjects unit`.
  */
-import { BACKENDS, databaseUrlVariable } from '@ecommerce/testing';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BACKENDS, databaseUrlVariable, WORKSPACE_ROOT } from '@ecommerce/testing';
 import { npmRun, prepareStack, run, step, stopKafka } from './run';
 
+const RESULTS = join(WORKSPACE_ROOT, '.local', 'jest-results.json');
+
+/** One plain closing line, whatever reads the log: `tests: N passed, N failed`. */
+function printSummary(): void {
+  if (!existsSync(RESULTS)) return;
+  const results = JSON.parse(readFileSync(RESULTS, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+  };
+  const skipped = results.numPendingTests ? `, ${results.numPendingTests} skipped` : '';
+  process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped}\n`);
+}
+
 async function main(): Promise<void> {
+  rmSync(RESULTS, { force: true });
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
   for (const { database } of Object.values(BACKENDS)) {
     const variable = databaseUrlVariable(database);
@@ -31,7 +48,7 @@ async function main(): Promise<void> {
     await npmRun('build', env);
 
     step('tests: unit, integration, e2e');
-    await run('npx', ['jest', '--ci', '--runInBand', ...process.argv.slice(2)], env);
+    await run('npx', ['jest', '--ci', '--runInBand', '--json', `--outputFile=${RESULTS}`, ...process.argv.slice(2)], env);
   } finally {
     if (startedKafka) {
       step('stop the Kafka broker this run started');
@@ -40,7 +57,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`\nnpm test failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    console.error(`\nnpm test failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(printSummary);
