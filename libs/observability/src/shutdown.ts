@@ -14,14 +14,17 @@ export interface ShutdownOptions {
 }
 
 /**
- * Graceful shutdown on SIGTERM/SIGINT, the same in every process. A second signal, or a
+ * Graceful shutdown on SIGTERM/SIGINT, the same in every process. A second SIGINT, or a
  * close that outlives the timeout, ends the process without waiting any longer.
  */
 export function onShutdownSignal({ close, timeoutMs, logger, beforeClose }: ShutdownOptions): void {
   let shuttingDown = false;
   const handler = (signal: NodeJS.Signals) => {
     if (shuttingDown) {
-      logger.error(`${signal} received again during shutdown: exiting now`);
+      // Ctrl-C twice means "now". A SIGTERM during shutdown (a supervisor catching up with the
+      // terminal's SIGINT) changes nothing: the shutdown under way already has a deadline.
+      if (signal !== 'SIGINT') return;
+      logger.error('SIGINT received again during shutdown: exiting now');
       process.exit(1);
     }
     shuttingDown = true;
