@@ -1,0 +1,433 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { requiredVariables } from '@ecommerce/config';
+import {
+  buildSpec,
+  type ComposeFile,
+  type ComposeService,
+  dependencies,
+  durationMs,
+  type Env,
+  isRecord,
+  referencedVariables,
+  serviceEnvironment,
+} from './compose-interpolation';
+import { declaredArgs, stageNames } from './dockerfile-checks';
+
+/**
+ * Static checks of docker-compose.yml: what `docker compose up` would only find out at run
+ * time (a service that exits on a missing variable, a dependency that never turns healthy,
+ * two services sharing a database). Each check returns its problems, one line each; none
+ * means it passed. deploy/compose.spec.ts runs them against the real files.
+ */
+
+/** One app as the checks see it: its compose service name is its folder in apps/. */
+export interface AppSpec {
+  name: string;
+  kind: 'backend' | 'gateway';
+  schema: z.ZodObject;
+  /** The variable holding the port it serves on, and the port everything else expects. */
+  portVariable: string;
+  port: number;
+}
+
+const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
+
+export function checkAppsAreServices(compose: ComposeFile, appNames: readonly string[]): string[] {
+  return appNames
+    .filter((name) => !compose.services[name])
+    .map((name) => `app ${name} is not a compose service`);
+}
+
+/**
+ * The app's configuration as it would boot in its container: the image's ENV under the
+ * compose `environment`, interpolated with the defaults, validated by its configSchema
+ * (empty counts as unset, as in parseConfig). Also flags variables the schema does not read.
+ */
+export function appConfig(
+  compose: ComposeFile,
+  app: AppSpec,
+  imageEnv: Env = {},
+): { config?: Record<string, unknown>; problems: string[] } {
+  const service = compose.services[app.name];
+  if (!service) return { problems: [`${app.name}: not a compose service`] };
+  const { values, unresolved } = serviceEnvironment(service);
+  const problems = unresolved.map((line) => `${app.name}: ${line}`);
+  const known = Object.keys(app.schema.shape);
+  for (const key of Object.keys(values)) {
+    if (!known.includes(key))
+      problems.push(`${app.name}: sets ${key}, which its configSchema does not read`);
+  }
+  const input: Record<string, string | undefined> = {};
+  for (const key of known) {
+    const value = key in values ? values[key] : imageEnv[key];
+    input[key] = value === undefined || value.trim() === '' ? undefined : value;
+  }
+  for (const key of requiredVariables(app.schema)) {
+    if (input[key] === undefined)
+      problems.push(`${app.name}: ${key} is required by its configSchema but not set`);
+  }
+  const result = app.schema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '(config)');
+      if (input[key] !== undefined)
+        problems.push(`${app.name}: ${key}=${input[key]} is invalid (${issue.message})`);
+    }
+    return { problems };
+  }
+  return { config: result.data as Record<string, unknown>, problems };
+}
+
+/** Services other services wait for to finish (`service_completed_successfully`). */
+export function oneShotJobs(compose: ComposeFile): Set<string> {
+  const jobs = new Set<string>();
+  for (const service of Object.values(compose.services)) {
+    for (const dep of dependencies(service).entries) {
+      if (dep.condition === 'service_completed_successfully') jobs.add(dep.service);
+    }
+  }
+  return jobs;
+}
+
+/** Long-running services have a health check and come back after a crash; jobs run once. */
+export function checkHealthchecksAndRestart(compose: ComposeFile): string[] {
+  const problems: string[] = [];
+  const jobs = oneShotJobs(compose);
+  for (const [name, service] of Object.entries(compose.services)) {
+    const restart = service.restart ?? 'no';
+    if (jobs.has(name)) {
+      if (restart === 'always' || restart === 'unless-stopped') {
+        problems.push(
+          `${name}: a one-shot job with restart: ${restart} is started again after it completes`,
+        );
+      }
+      continue;
+    }
+    if (!hasHealthcheck(service)) problems.push(`${name}: no healthcheck`);
+    if (restart !== 'unless-stopped' && restart !== 'always') {
+      problems.push(`${name}: restart is "${restart}", expected unless-stopped`);
+    }
+  }
+  return problems;
+}
+
+function hasHealthcheck(service: ComposeService): boolean {
+  const check = service.healthcheck;
+  if (!check || check.disable) return false;
+  const test = Array.isArray(check.test) ? check.test : check.test ? [check.test] : [];
+  return test.length > 0 && test[0] !== 'NONE' && test.join(' ').trim() !== '';
+}
+
+/** Long form with a condition that can be met, no unknown services, no cycles. */
+export function checkDependsOn(compose: ComposeFile): string[] {
+  const problems: string[] = [];
+  const jobs = oneShotJobs(compose);
+  for (const [name, service] of Object.entries(compose.services)) {
+    const { short, entries } = dependencies(service);
+    if (short)
+      problems.push(
+        `${name}: depends_on in the short form waits for nothing; give each a condition`,
+      );
+    for (const dep of entries) {
+      const target = compose.services[dep.service];
+      if (!target) {
+        problems.push(`${name}: depends on ${dep.service}, which is not a service`);
+      } else if (!dep.condition || !CONDITIONS.includes(dep.condition)) {
+        problems.push(
+          `${name}: depends on ${dep.service} without a valid condition (${dep.condition ?? 'none'})`,
+        );
+      } else if (dep.condition === 'service_healthy' && !hasHealthcheck(target)) {
+        problems.push(`${name}: waits for ${dep.service} to be healthy, but it has no healthcheck`);
+      } else if (dep.condition === 'service_healthy' && jobs.has(dep.service)) {
+        problems.push(
+          `${name}: waits for one-shot job ${dep.service} to be healthy; use service_completed_successfully`,
+        );
+      }
+    }
+  }
+  const cycle = findCycle(compose);
+  if (cycle) problems.push(`depends_on cycle: ${cycle.join(' -> ')}`);
+  return problems;
+}
+
+function findCycle(compose: ComposeFile): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (name: string, path: string[]): string[] | undefined => {
+    if (state.get(name) === 'open') return [...path.slice(path.indexOf(name)), name];
+    if (state.get(name) === 'done' || !compose.services[name]) return undefined;
+    state.set(name, 'open');
+    for (const dep of dependencies(compose.services[name] as ComposeService).entries) {
+      const cycle = visit(dep.service, [...path, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(compose.services)) {
+    const cycle = visit(name, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+/** Everything `name` waits for, directly or not. */
+export function dependencyClosure(compose: ComposeFile, name: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [name];
+  while (stack.length > 0) {
+    const service = compose.services[stack.pop() as string];
+    for (const dep of service ? dependencies(service).entries : []) {
+      if (!seen.has(dep.service)) stack.push(dep.service);
+      seen.add(dep.service);
+    }
+  }
+  return seen;
+}
+
+export interface StartupOrder {
+  /** Each backend waits for these directly, with these conditions. */
+  backendNeeds: Record<string, 'service_healthy' | 'service_completed_successfully'>;
+  /** Every app waits for these, directly or through another service. */
+  everyAppNeeds: readonly string[];
+}
+
+/** Backends wait for their infrastructure and jobs; the gateway waits for healthy backends. */
+export function checkStartupOrder(
+  compose: ComposeFile,
+  apps: readonly AppSpec[],
+  order: StartupOrder,
+): string[] {
+  const problems: string[] = [];
+  const backends = apps.filter((app) => app.kind === 'backend').map((app) => app.name);
+  for (const app of apps) {
+    const service = compose.services[app.name];
+    if (!service) continue;
+    const direct = new Map(
+      dependencies(service).entries.map((dep) => [dep.service, dep.condition]),
+    );
+    const needs: [string, string][] =
+      app.kind === 'backend'
+        ? Object.entries(order.backendNeeds)
+        : backends.map((backend) => [backend, 'service_healthy']);
+    for (const [target, condition] of needs) {
+      if (direct.get(target) !== condition)
+        problems.push(`${app.name}: should depend on ${target} (${condition})`);
+    }
+    const closure = dependencyClosure(compose, app.name);
+    for (const target of order.everyAppNeeds) {
+      if (!closure.has(target)) problems.push(`${app.name}: starts without waiting for ${target}`);
+    }
+  }
+  return problems;
+}
+
+/** Every build names an existing context, Dockerfile, stage and declared build arguments. */
+export function checkBuilds(
+  compose: ComposeFile,
+  root: string,
+  apps: readonly AppSpec[],
+): string[] {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services)) {
+    const build = buildSpec(service);
+    const app = apps.find((candidate) => candidate.name === name);
+    if (!build) {
+      if (app) problems.push(`${name}: an app without a build section`);
+      continue;
+    }
+    const context = join(root, build.context);
+    const dockerfilePath = join(context, build.dockerfile);
+    if (!existsSync(context)) {
+      problems.push(`${name}: build context ${build.context} does not exist`);
+      continue;
+    }
+    if (!existsSync(dockerfilePath)) {
+      problems.push(`${name}: Dockerfile ${build.dockerfile} does not exist in ${build.context}`);
+      continue;
+    }
+    const dockerfile = readFileSync(dockerfilePath, 'utf8');
+    if (build.target !== undefined && !stageNames(dockerfile).includes(build.target)) {
+      problems.push(`${name}: target ${build.target} is not a stage of ${build.dockerfile}`);
+    }
+    const declared = declaredArgs(dockerfile);
+    for (const arg of Object.keys(build.args)) {
+      if (!declared.has(arg))
+        problems.push(`${name}: build arg ${arg} is not an ARG of ${build.dockerfile}`);
+    }
+    if (app) {
+      if (build.target !== 'runtime')
+        problems.push(`${name}: builds target ${build.target ?? '(last)'}, expected runtime`);
+      if (build.args['APP'] !== name)
+        problems.push(`${name}: build arg APP is ${build.args['APP']}, expected ${name}`);
+      if (build.args['PORT'] !== String(app.port)) {
+        problems.push(`${name}: build arg PORT is ${build.args['PORT']}, expected ${app.port}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Database-per-service: each backend's DATABASE_URL names a database the init script creates,
+ * on a compose service, and no other backend's; the migrate job migrates that same database.
+ */
+export function checkDatabases(
+  configs: Record<string, Record<string, unknown>>,
+  compose: ComposeFile,
+  created: ReadonlySet<string>,
+  migrate: { service: string; variableFor: (app: string) => string },
+): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  const migrateEnv = compose.services[migrate.service]
+    ? serviceEnvironment(compose.services[migrate.service] as ComposeService).values
+    : {};
+  for (const [app, config] of Object.entries(configs)) {
+    const url = config['DATABASE_URL'];
+    if (typeof url !== 'string') continue;
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (!parsed) {
+      problems.push(`${app}: DATABASE_URL is not a URL`);
+      continue;
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!compose.services[parsed.hostname])
+      problems.push(`${app}: DATABASE_URL host ${parsed.hostname} is not a service`);
+    if (!created.has(database))
+      problems.push(`${app}: database ${database} is not created by the postgres init script`);
+    const owner = owners.get(database);
+    if (owner) problems.push(`${app}: shares database ${database} with ${owner}`);
+    owners.set(database, app);
+    const variable = migrate.variableFor(app);
+    if (migrateEnv[variable] !== url) {
+      problems.push(
+        `${migrate.service}: ${variable} is ${migrateEnv[variable] ?? 'unset'}, but ${app} uses ${url}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The databases `CREATE DATABASE` statements create. */
+export function createdDatabases(sql: string): Set<string> {
+  return new Set(
+    [...sql.matchAll(/CREATE\s+DATABASE\s+"?([A-Za-z0-9_]+)"?/gi)].map(
+      (match) => match[1] as string,
+    ),
+  );
+}
+
+/** The SQL of the init scripts mounted at /docker-entrypoint-initdb.d of `service`. */
+export function initScripts(compose: ComposeFile, service: string, root: string): string {
+  for (const volume of compose.services[service]?.volumes ?? []) {
+    const [source, target] =
+      typeof volume === 'string'
+        ? volume.split(':')
+        : isRecord(volume)
+          ? [String(volume['source']), String(volume['target'])]
+          : [];
+    if (target === '/docker-entrypoint-initdb.d' && source) {
+      const dir = join(root, source);
+      return readdirSync(dir)
+        .filter((file) => file.endsWith('.sql'))
+        .sort()
+        .map((file) => readFileSync(join(dir, file), 'utf8'))
+        .join('\n');
+    }
+  }
+  return '';
+}
+
+/**
+ * Ports agree everywhere: each app serves on the port the local stack uses, the gateway
+ * reaches each backend at `<service>:<its port>`, and the gateway's port is published.
+ */
+export function checkPorts(
+  compose: ComposeFile,
+  apps: readonly AppSpec[],
+  configs: Record<string, Record<string, unknown>>,
+  gatewayBackends: Record<string, string>,
+  publishedGatewayPort: number,
+): string[] {
+  const problems: string[] = [];
+  for (const app of apps) {
+    const port = configs[app.name]?.[app.portVariable];
+    if (port !== undefined && port !== app.port)
+      problems.push(`${app.name}: ${app.portVariable} is ${port}, expected ${app.port}`);
+  }
+  for (const [backend, address] of Object.entries(gatewayBackends)) {
+    const expected = apps.find((app) => app.name === backend);
+    if (!expected) problems.push(`gateway: calls ${backend}, which is not an app`);
+    else if (address !== `${backend}:${expected.port}`) {
+      problems.push(
+        `gateway: reaches ${backend} at ${address}, expected ${backend}:${expected.port}`,
+      );
+    }
+  }
+  const gateway = apps.find((app) => app.kind === 'gateway');
+  if (gateway) {
+    const published = (compose.services[gateway.name]?.ports ?? []).map(String);
+    const wanted = `${publishedGatewayPort}:${gateway.port}`;
+    if (!published.some((port) => port === wanted || port.endsWith(`:${wanted}`))) {
+      problems.push(`${gateway.name}: does not publish ${wanted}`);
+    }
+  }
+  return problems;
+}
+
+/** Compose must let an app finish its graceful shutdown before it sends SIGKILL. */
+export function checkStopGracePeriods(
+  compose: ComposeFile,
+  configs: Record<string, Record<string, unknown>>,
+): string[] {
+  const problems: string[] = [];
+  for (const [app, config] of Object.entries(configs)) {
+    const timeout = Number(config['SHUTDOWN_TIMEOUT_MS']);
+    const raw = compose.services[app]?.stop_grace_period ?? '10s';
+    const grace = durationMs(raw);
+    if (grace === undefined) problems.push(`${app}: stop_grace_period ${raw} is not a duration`);
+    else if (!(grace > timeout))
+      problems.push(
+        `${app}: stop_grace_period ${raw} does not outlast SHUTDOWN_TIMEOUT_MS=${timeout}`,
+      );
+  }
+  return problems;
+}
+
+/**
+ * .env.example documents every knob: each `${VAR}` of the compose file with the same default,
+ * and each variable an app's schema reads (set, or shown as `# VAR=`).
+ */
+export function checkEnvExample(
+  composeText: string,
+  envExample: string,
+  apps: readonly AppSpec[],
+): string[] {
+  const problems: string[] = [];
+  const assigned = new Map<string, string>();
+  const mentioned = new Set<string>();
+  for (const line of envExample.split('\n')) {
+    const match = /^(#\s*)?([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (!match) continue;
+    mentioned.add(match[2] as string);
+    if (!match[1]) assigned.set(match[2] as string, match[3] as string);
+  }
+  for (const { name, fallback } of referencedVariables(composeText)) {
+    if (!assigned.has(name))
+      problems.push(`.env.example: does not set \${${name}}, which docker-compose.yml uses`);
+    else if (fallback !== undefined && assigned.get(name) !== fallback) {
+      problems.push(
+        `.env.example: ${name}=${assigned.get(name)}, but docker-compose.yml defaults it to ${fallback}`,
+      );
+    }
+  }
+  for (const app of apps) {
+    for (const key of Object.keys(app.schema.shape)) {
+      if (!mentioned.has(key))
+        problems.push(`.env.example: does not mention ${key}, which ${app.name} reads`);
+    }
+  }
+  return [...new Set(problems)];
+}
