@@ -2,3 +2,4 @@ export * from './health';
 export * from './health-client';
 export * from './server-options';
 export * from './bootstrap';
+export * from './client';
