@@ -1,4 +1,4 @@
-import '../../../tools/jest/register-paths';
+import './register-paths';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { E2E_STATE_FILE, Stack } from '@ecommerce/testing';

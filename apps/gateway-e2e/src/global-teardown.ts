@@ -1,4 +1,4 @@
-import '../../../tools/jest/register-paths';
+import './register-paths';
 import { readFileSync, rmSync } from 'node:fs';
 import { E2E_STATE_FILE, type StackState, stopStackFromState } from '@ecommerce/testing';
 
