@@ -4,6 +4,7 @@ import { bootstrapGrpcService } from '@ecommerce/grpc';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
 import { PrismaService } from './database/prisma.service';
+import { CatalogSeeder } from './products/catalog-seeder';
 
 const NAME = 'inventory-service';
 
@@ -14,7 +15,11 @@ async function main(): Promise<void> {
     config,
     module: AppModule.register(config),
     grpc: { service: 'inventory' },
-    readinessProbe: (app) => app.get(PrismaService).ping(),
+    // SERVING once the database answers and the demo catalog is in place.
+    readinessProbe: async (app) => {
+      await app.get(PrismaService).ping();
+      await app.get(CatalogSeeder).ensureSeeded();
+    },
   });
 }
 

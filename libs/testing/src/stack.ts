@@ -69,5 +69,6 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     GRPC_PORT: String(options.grpcPorts?.[name] ?? BACKENDS[name].grpcPort),
     DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
+    ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
   };
 }

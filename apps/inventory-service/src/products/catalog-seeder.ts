@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import { PrismaService } from '../database/prisma.service';
+import { CATALOG } from './catalog';
+
+/**
+ * Puts the demo catalog in place: every catalog product whose sku is missing is added with
+ * its stock; products that exist are left alone (their stock included). Safe to run by
+ * several instances at once: a second insert of a sku waits for the first and skips it.
+ */
+@Injectable()
+export class CatalogSeeder {
+  private readonly logger = new Logger(CatalogSeeder.name);
+  private done: Promise<void> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  /**
+   * Seeds once per process. The readiness probe calls this until it succeeds, so the
+   * service reports SERVING only once its catalog is in place, and a database that is
+   * down at boot delays seeding instead of crashing the service.
+   */
+  ensureSeeded(): Promise<void> {
+    if (!this.config.SEED_CATALOG) return Promise.resolve();
+    this.done ??= this.seed().catch((error: unknown) => {
+      this.done = undefined;
+      throw error;
+    });
+    return this.done;
+  }
+
+  private async seed(): Promise<void> {
+    const skus = CATALOG.map((product) => product.sku);
+    const stockBySku = new Map(CATALOG.map((product) => [product.sku, product.initialStock]));
+    const added = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.product.createMany({
+        data: CATALOG.map(({ initialStock: _stock, ...product }) => product),
+        skipDuplicates: true, // ON CONFLICT DO NOTHING
+      });
+      // Products are always created with their stock, so only the ones inserted just now lack it.
+      const inserted = await tx.product.findMany({ where: { sku: { in: skus }, stock: { is: null } } });
+      await tx.stock.createMany({
+        data: inserted.map((product) => ({ productId: product.id, available: stockBySku.get(product.sku) ?? 0 })),
+        skipDuplicates: true,
+      });
+      return count;
+    });
+    if (added > 0) this.logger.log(`catalog seeded: ${added} of ${CATALOG.length} products added`);
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import type { commonV1, inventoryV1 } from '@ecommerce/contracts';
+import { PrismaService } from '../database/prisma.service';
+import { isUniqueViolation } from '../database/prisma-errors';
+import { toProductMessage } from './product.mapper';
+import { productError } from './products.errors';
+import { type CreateProductInput, MAX_INT4, type PageInput, type RestockInput } from './products.validation';
+
+const withStock = { stock: true } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The catalog and its stock levels. Stock is a row of its own per product with explicit
+ * `available`, `reserved` and `sold` counts (CHECKed non-negative in the database), changed
+ * only by single conditional UPDATEs, never read-modify-write: a restock adds in SQL, and a
+ * reservation will move `available` to `reserved` only `WHERE available >= quantity`, so two
+ * orders can never both take the last unit.
+ */
+@Injectable()
+export class ProductsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(input: CreateProductInput): Promise<inventoryV1.Product> {
+    const { initialStock, ...product } = input;
+    try {
+      // A nested create: the product and its stock row are inserted in one transaction.
+      const created = await this.prisma.product.create({
+        data: { ...product, stock: { create: { available: initialStock } } },
+        include: withStock,
+      });
+      return toProductMessage(created);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw productError('SKU_TAKEN', `sku ${product.sku} is already taken`, [{ field: 'sku', message: 'is already taken' }]);
+      }
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<inventoryV1.Product> {
+    const product = await this.prisma.product.findUnique({ where: { id }, include: withStock });
+    if (!product) throw notFound(id);
+    return toProductMessage(product);
+  }
+
+  async list({ page, limit }: PageInput): Promise<{ data: inventoryV1.Product[]; pagination: commonV1.Pagination }> {
+    const [total, products] = await this.prisma.$transaction([
+      this.prisma.product.count(),
+      this.prisma.product.findMany({
+        // Oldest first, ties broken by id: a product never moves between pages.
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        skip: (page - 1) * limit,
+        take: limit,
+        include: withStock,
+      }),
+    ]);
+    return {
+      data: products.map(toProductMessage),
+      pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+    };
+  }
+
+  async restock({ id, quantity }: RestockInput): Promise<inventoryV1.Product> {
+    return this.prisma.$transaction(async (tx) => {
+      // `available = available + quantity` in SQL: concurrent restocks all count. The
+      // guard keeps the sum inside the INTEGER column instead of failing with an overflow.
+      const { count } = await tx.stock.updateMany({
+        where: { productId: id, available: { lte: MAX_INT4 - quantity } },
+        data: { available: { increment: quantity } },
+      });
+      // The row lock taken by the UPDATE lasts until commit: this reads what this restock left.
+      const product = await tx.product.findUnique({ where: { id }, include: withStock });
+      if (!product) throw notFound(id);
+      if (count === 0) {
+        throw productError('STOCK_LIMIT_EXCEEDED', `restocking ${quantity} units would exceed the stock limit of ${MAX_INT4}`, [
+          { field: 'quantity', message: 'would take the stock past its limit' },
+        ]);
+      }
+      return toProductMessage(product);
+    });
+  }
+
+  /** The products among `ids` that exist, and the ids that match none (never a NOT_FOUND). */
+  async getByIds(ids: string[]): Promise<inventoryV1.GetProductsByIdsResponse> {
+    const requested = [...new Set(ids)];
+    const lookup = [...new Set(requested.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    const products = lookup.length
+      ? await this.prisma.product.findMany({ where: { id: { in: lookup } }, include: withStock })
+      : [];
+    const found = new Set(products.map((product) => product.id));
+    return {
+      products: products.map(toProductMessage),
+      missingIds: requested.filter((id) => !found.has(id.toLowerCase())),
+    };
+  }
+}
+
+function notFound(id: string) {
+  return productError('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+}
