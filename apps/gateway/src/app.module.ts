@@ -1,9 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggingModule } from '@ecommerce/observability';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { BackendsModule } from './backends/backends.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { OrdersModule } from './orders/orders.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
+import { ProductsModule } from './products/products.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -11,10 +20,23 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }), HealthModule],
+      imports: [
+        LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
+        BackendsModule,
+        AuthModule,
+        RateLimitModule,
+        HealthModule,
+        UsersModule,
+        ProductsModule,
+        OrdersModule,
+        NotificationsModule,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // In this order: every request is counted (by user, else IP) before it is authorized.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: [GATEWAY_CONFIG],
     };

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { hostPort, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
+import type { ResilienceOptions } from '@ecommerce/grpc';
+
+const nonNegativeInt = (description: string) => z.coerce.number().int().min(0).describe(description);
 
 export const configSchema = z.object({
   NODE_ENV: nodeEnv(),
   LOG_LEVEL: logLevel(),
   GATEWAY_HOST: z.string().trim().min(1).default('0.0.0.0').describe('interface the HTTP server binds to'),
   GATEWAY_PORT: port('port the public REST API listens on').default(3000),
+  TRUST_PROXY_HOPS: nonNegativeInt(
+    'reverse proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP (0: none)',
+  ).default(0),
   USER_SERVICE_URL: hostPort('gRPC address of user-service'),
   ORDER_SERVICE_URL: hostPort('gRPC address of order-service'),
   PAYMENT_SERVICE_URL: hostPort('gRPC address of payment-service'),
@@ -13,6 +19,31 @@ export const configSchema = z.object({
   NOTIFICATION_SERVICE_URL: hostPort('gRPC address of notification-service'),
   HEALTH_CHECK_TIMEOUT_MS: positiveInt('deadline of one backend health check').default(1_500),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight requests may take after SIGTERM').default(10_000),
+
+  BACKEND_DEADLINE_MS: positiveInt('deadline of one gRPC call to a backend, in ms').default(2_000),
+  BACKEND_RETRIES: nonNegativeInt('extra attempts of an idempotent gRPC call that found its backend unavailable').default(2),
+  BACKEND_BREAKER_THRESHOLD: positiveInt('consecutive backend failures that open its circuit breaker').default(5),
+  BACKEND_BREAKER_HALF_OPEN_MS: positiveInt('how long an open circuit fails fast before it lets one trial call through, in ms').default(5_000),
+  BACKEND_MAX_CONCURRENT: positiveInt('gRPC calls in flight to one backend at once; more get 503 at once').default(100),
+
+  JWT_ISSUER: z.string().trim().min(1).default('ecommerce-platform').describe("access tokens' required `iss` (user-service's JWT_ISSUER)"),
+  JWT_AUDIENCE: z.string().trim().min(1).default('ecommerce-api').describe("access tokens' required `aud` (user-service's JWT_AUDIENCE)"),
+
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// URL')
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis holding the rate-limit buckets shared by every gateway instance'),
+  RATE_LIMIT_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only')
+    .default('ratelimit')
+    .describe('prefix of the rate-limit keys in Redis (lets several deployments share one Redis)'),
+  RATE_LIMIT_PER_SECOND: positiveInt('requests per second one client (user, else IP) may make, sustained').default(50),
+  RATE_LIMIT_BURST: positiveInt('requests one client may make at once before the per-second rate applies').default(100),
+  AUTH_RATE_LIMIT_PER_MINUTE: positiveInt('login and register attempts per minute per client IP, and per email').default(20),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;
@@ -26,5 +57,15 @@ export function backendAddresses(config: GatewayConfig): Record<string, string> 
     'payment-service': config.PAYMENT_SERVICE_URL,
     'inventory-service': config.INVENTORY_SERVICE_URL,
     'notification-service': config.NOTIFICATION_SERVICE_URL,
+  };
+}
+
+export function resilienceOptions(config: GatewayConfig): ResilienceOptions {
+  return {
+    deadlineMs: config.BACKEND_DEADLINE_MS,
+    retries: config.BACKEND_RETRIES,
+    breakerThreshold: config.BACKEND_BREAKER_THRESHOLD,
+    halfOpenAfterMs: config.BACKEND_BREAKER_HALF_OPEN_MS,
+    maxConcurrent: config.BACKEND_MAX_CONCURRENT,
   };
 }

@@ -1,13 +1,21 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators';
+import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { ReadinessService } from './readiness.service';
 
+// Probes: open to load balancers and never rate-limited.
+@ApiTags('operations')
+@Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}
 
   /** Liveness: the process is up and its event loop answers. Never checks dependencies. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -17,6 +25,9 @@ export class HealthController {
    * naming the ones that are not, with every backend's status.
    */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 200 when every backend is SERVING, else 503 naming the ones that are not' })
+  @ApiResponse({ status: 200, description: 'every backend SERVING' })
+  @ApiResponse({ status: 503, description: 'problem+json with `services`: each backend’s health status' })
   async ready(@Res() res: Response): Promise<void> {
     const { ready, services } = await this.readiness.check();
     if (ready) {

@@ -1,25 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-
-/** RFC 9457 problem details, the only error shape a client of the gateway ever sees. */
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-  [extension: string]: unknown;
-}
-
-export function problem(status: number, detail?: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
-  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, ...(detail ? { detail } : {}), ...extra };
-}
+import { problemForBackendError } from './grpc-status-to-http';
+import { problem, type ProblemDetails } from './problem-details';
 
 /**
- * Turns every exception into problem+json. Anything that is not an HttpException is a bug
- * or an outage: it is logged with its stack and the client gets a bare 500, never the
- * message (which may carry SQL, hosts or stack frames).
+ * Turns every exception into problem+json: the gateway's own (ProblemException and Nest's
+ * HttpExceptions) and backend failures through the gRPC → HTTP table. Anything else is a bug: logged with its stack,
+ * answered with a bare 500, never its message (which may carry SQL, hosts or stack frames).
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -28,6 +16,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toProblem(exception);
+    if (res.headersSent) return;
     res.status(body.status).type('application/problem+json').json(body);
   }
 
@@ -40,12 +29,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       }
       return problem(status, clientSafeMessage(exception, status));
     }
+    const backendProblem = problemForBackendError(exception);
+    if (backendProblem) {
+      if (backendProblem.status >= 500) this.logger.warn(`backend call failed, answered ${backendProblem.status}: ${describe(exception)}`);
+      return backendProblem;
+    }
     this.logger.error(exception);
     return problem(HttpStatus.INTERNAL_SERVER_ERROR);
   }
 }
 
-/** Nest's and body-parser's messages are safe to show for client errors only. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${code === undefined ? '' : ` (code ${String(code)})`}: ${error.message}`;
+}
+
+/** Nest's messages are safe to show for client errors only. */
 function clientSafeMessage(exception: HttpException, status: number): string | undefined {
   if (status >= 500) return undefined;
   const message = exception.message;

@@ -1,0 +1,31 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { inventoryV1, notificationV1, orderV1, paymentV1, userV1 } from '@ecommerce/contracts';
+import { ResilientGrpcClient } from '@ecommerce/grpc';
+import { GATEWAY_CONFIG, type GatewayConfig, resilienceOptions } from '../config';
+
+/**
+ * One resilient gRPC client per backend, shared by every controller: each has its own
+ * deadline, retry policy for idempotent calls, circuit breaker and bulkhead, so one dead
+ * backend answers 503 fast without slowing the routes of the others.
+ */
+@Injectable()
+export class Backends implements OnModuleDestroy {
+  readonly users: ResilientGrpcClient<userV1.UserServiceClient>;
+  readonly inventory: ResilientGrpcClient<inventoryV1.InventoryServiceClient>;
+  readonly orders: ResilientGrpcClient<orderV1.OrderServiceClient>;
+  readonly payments: ResilientGrpcClient<paymentV1.PaymentServiceClient>;
+  readonly notifications: ResilientGrpcClient<notificationV1.NotificationServiceClient>;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    const options = resilienceOptions(config);
+    this.users = new ResilientGrpcClient('user', config.USER_SERVICE_URL, options);
+    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, options);
+    this.orders = new ResilientGrpcClient('order', config.ORDER_SERVICE_URL, options);
+    this.payments = new ResilientGrpcClient('payment', config.PAYMENT_SERVICE_URL, options);
+    this.notifications = new ResilientGrpcClient('notification', config.NOTIFICATION_SERVICE_URL, options);
+  }
+
+  onModuleDestroy(): void {
+    for (const client of [this.users, this.inventory, this.orders, this.payments, this.notifications]) client.close();
+  }
+}
