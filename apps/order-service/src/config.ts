@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { backendServiceEnv } from '@ecommerce/config';
+import { backendServiceEnv, hostPort } from '@ecommerce/config';
 
 export const configSchema = z.object({
   ...backendServiceEnv,
+  INVENTORY_SERVICE_URL: hostPort(
+    'gRPC address (host:port) of inventory-service, whose catalog prices every order',
+  ),
 });
 
 export type ServiceConfig = z.output<typeof configSchema>;

@@ -70,5 +70,6 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
+    ...(name === 'order-service' ? { INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options) } : {}),
   };
 }

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import type { commonV1, inventoryV1, orderV1 } from '@ecommerce/contracts';
+import { PrismaService } from '../database/prisma.service';
+import { isUniqueViolation } from '../database/prisma-errors';
+import type { Prisma } from '../generated/prisma/client';
+import { CatalogClient } from './catalog.client';
+import {
+  type OrderWithItems,
+  type TimelineStepName,
+  toOrderMessage,
+  toTimelineEntryMessage,
+} from './order.mapper';
+import { orderError } from './orders.errors';
+import type { Caller, CreateOrderInput, ListOrdersInput, OrderQuery } from './orders.validation';
+import { requestHash } from './request-hash';
+
+/** total_cents is an INTEGER column. */
+const MAX_TOTAL_CENTS = 2_147_483_647;
+const withItems = {
+  items: { orderBy: { productId: 'asc' } },
+} as const satisfies Prisma.OrderInclude;
+const FIRST_STEP: TimelineStepName = 'ORDER_CREATED';
+
+export interface CreatedOrder {
+  order: orderV1.Order;
+  /** True when an earlier order with the same idempotency key was returned. */
+  replayed: boolean;
+}
+
+/**
+ * Orders: placing one (priced from the catalog, idempotent per user and key) and reading
+ * them back, each read limited to the order's owner or an admin. The saga that confirms or
+ * cancels an order builds on what is stored here.
+ */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly catalog: CatalogClient,
+  ) {}
+
+  async create(input: CreateOrderInput): Promise<CreatedOrder> {
+    const { userId, items, paymentMethod, idempotencyKey } = input;
+    const hash = requestHash({ items, paymentMethod });
+
+    // A retry is answered from the database alone, even while the catalog is down.
+    if (idempotencyKey) {
+      const earlier = await this.findByKey(userId, idempotencyKey);
+      if (earlier) return replay(earlier, hash);
+    }
+
+    const priced = await this.price(items);
+    try {
+      // One nested create, so one transaction: the order, its lines, the first timeline
+      // step and the idempotency key exist together or not at all.
+      const order = await this.prisma.order.create({
+        data: {
+          userId,
+          status: 'PENDING',
+          totalCents: priced.totalCents,
+          currency: priced.currency,
+          paymentMethod,
+          items: { create: priced.lines },
+          timeline: { create: { seq: 1, step: FIRST_STEP, status: 'PENDING' } },
+          ...(idempotencyKey && {
+            idempotencyKey: { create: { userId, key: idempotencyKey, requestHash: hash } },
+          }),
+        },
+        include: withItems,
+      });
+      return { order: toOrderMessage(order), replayed: false };
+    } catch (error) {
+      // A concurrent request with the same key committed first (the unique index made this
+      // insert wait for it, then refused it): answer with that order, as for any retry.
+      if (idempotencyKey && isUniqueViolation(error)) {
+        const winner = await this.findByKey(userId, idempotencyKey);
+        if (winner) return replay(winner, hash);
+      }
+      throw error;
+    }
+  }
+
+  async get({ orderId, ...caller }: OrderQuery): Promise<orderV1.Order> {
+    const order = await this.prisma.order.findFirst({
+      where: visibleTo(caller, orderId),
+      include: withItems,
+    });
+    if (!order) throw notFound(orderId);
+    return toOrderMessage(order);
+  }
+
+  async timeline({ orderId, ...caller }: OrderQuery): Promise<orderV1.TimelineEntry[]> {
+    const order = await this.prisma.order.findFirst({
+      where: visibleTo(caller, orderId),
+      select: { timeline: { orderBy: { seq: 'asc' } } },
+    });
+    if (!order) throw notFound(orderId);
+    return order.timeline.map(toTimelineEntryMessage);
+  }
+
+  /** The caller's orders (an admin's: everyone's), newest first. */
+  async list({
+    page,
+    limit,
+    status,
+    ...caller
+  }: ListOrdersInput): Promise<{ data: orderV1.Order[]; pagination: commonV1.Pagination }> {
+    const where: Prisma.OrderWhereInput = {
+      ...(caller.callerIsAdmin ? {} : { userId: caller.callerUserId }),
+      ...(status && { status }),
+    };
+    const [total, orders] = await this.prisma.$transaction([
+      this.prisma.order.count({ where }),
+      this.prisma.order.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (page - 1) * limit,
+        take: limit,
+        include: withItems,
+      }),
+    ]);
+    return {
+      data: orders.map(toOrderMessage),
+      pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+    };
+  }
+
+  private async findByKey(userId: string, key: string) {
+    return this.prisma.idempotencyKey.findUnique({
+      where: { userId_key: { userId, key } },
+      include: { order: { include: withItems } },
+    });
+  }
+
+  /** Snapshots each line's unit price from the catalog; every product must exist and share one currency. */
+  private async price(items: CreateOrderInput['items']) {
+    const { products, missingIds } = await this.catalog.productsByIds(
+      items.map((item) => item.productId),
+    );
+    if (missingIds.length) {
+      const missing = new Set(missingIds.map((id) => id.toLowerCase()));
+      throw orderError(
+        'UNKNOWN_PRODUCT',
+        `no such product: ${[...missing].join(', ')}`,
+        items.flatMap((item, index) =>
+          missing.has(item.productId)
+            ? [{ field: `items[${index}].productId`, message: 'no such product' }]
+            : [],
+        ),
+      );
+    }
+    const byId = new Map(products.map((product) => [product.id, product]));
+    const currencies = [...new Set(products.map((product) => product.currency))];
+    if (currencies.length !== 1) {
+      throw orderError(
+        'CURRENCY_MISMATCH',
+        `the products are priced in different currencies: ${currencies.sort().join(', ')}`,
+        [
+          {
+            field: 'items',
+            message: 'all products of one order must be priced in the same currency',
+          },
+        ],
+      );
+    }
+    const lines = items.map(({ productId, quantity }) => ({
+      productId,
+      quantity,
+      unitPriceCents: (byId.get(productId) as inventoryV1.Product).priceCents,
+    }));
+    const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+    if (totalCents > MAX_TOTAL_CENTS) {
+      throw orderError(
+        'ORDER_TOTAL_TOO_LARGE',
+        `the order total ${totalCents} exceeds the limit of ${MAX_TOTAL_CENTS}`,
+        [{ field: 'items', message: 'the order total is too large' }],
+      );
+    }
+    return { lines, totalCents, currency: currencies[0] as string };
+  }
+}
+
+/** The earlier order under an idempotency key, if `hash` says this is the same request. */
+function replay(
+  earlier: { requestHash: string; order: OrderWithItems },
+  hash: string,
+): CreatedOrder {
+  if (earlier.requestHash !== hash) {
+    throw orderError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was already used for a different request; use a new key for a new order',
+    );
+  }
+  return { order: toOrderMessage(earlier.order), replayed: true };
+}
+
+/** Another customer's order looks exactly like a missing one. */
+function visibleTo(caller: Caller, orderId: string): Prisma.OrderWhereInput {
+  return caller.callerIsAdmin ? { id: orderId } : { id: orderId, userId: caller.callerUserId };
+}
+
+function notFound(orderId: string) {
+  return orderError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+}
