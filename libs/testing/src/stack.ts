@@ -61,6 +61,7 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
       PAYMENT_SERVICE_URL: grpcAddress('payment-service', options),
       INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options),
       NOTIFICATION_SERVICE_URL: grpcAddress('notification-service', options),
+      ...gatewayEnv(env),
     };
   }
   return {
@@ -71,5 +72,29 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
     ...(name === 'order-service' ? { INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options) } : {}),
+  };
+}
+
+/**
+ * The gateway's token checks, rate limits and backend resilience. The limits and Redis can be
+ * overridden from the environment (the e2e suite raises the limits: it registers many users
+ * from one IP); everything else is the product's default.
+ */
+function gatewayEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const pick = (name: string, fallback: string) => env[name] ?? fallback;
+  return {
+    JWT_ISSUER: 'ecommerce-platform',
+    JWT_AUDIENCE: 'ecommerce-api',
+    TRUST_PROXY_HOPS: '0',
+    BACKEND_DEADLINE_MS: pick('BACKEND_DEADLINE_MS', '2000'),
+    BACKEND_RETRIES: pick('BACKEND_RETRIES', '2'),
+    BACKEND_BREAKER_THRESHOLD: pick('BACKEND_BREAKER_THRESHOLD', '5'),
+    BACKEND_BREAKER_HALF_OPEN_MS: pick('BACKEND_BREAKER_HALF_OPEN_MS', '5000'),
+    BACKEND_MAX_CONCURRENT: pick('BACKEND_MAX_CONCURRENT', '100'),
+    REDIS_URL: pick('REDIS_URL', `redis://${HOST}:6379`),
+    RATE_LIMIT_PREFIX: pick('RATE_LIMIT_PREFIX', 'ratelimit'),
+    RATE_LIMIT_PER_SECOND: pick('RATE_LIMIT_PER_SECOND', '50'),
+    RATE_LIMIT_BURST: pick('RATE_LIMIT_BURST', '100'),
+    AUTH_RATE_LIMIT_PER_MINUTE: pick('AUTH_RATE_LIMIT_PER_MINUTE', '20'),
   };
 }
