@@ -7,7 +7,9 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true')
-    .describe('add the demo catalog (products with stock) at start when its skus are missing: true | false'),
+    .describe(
+      'add the demo catalog (products with stock) at start when its skus are missing: true | false',
+    ),
 });
 
 export type ServiceConfig = z.output<typeof configSchema>;

@@ -11,7 +11,10 @@ describe('fieldName', () => {
 });
 
 describe('parseRequest', () => {
-  const schema = z.object({ a: z.int().min(1, 'too small'), b: z.array(z.object({ c: z.string().min(1, 'empty') })) });
+  const schema = z.object({
+    a: z.int().min(1, 'too small'),
+    b: z.array(z.object({ c: z.string().min(1, 'empty') })),
+  });
 
   it('returns the parsed value', () => {
     expect(parseRequest(schema, { a: 1, b: [{ c: 'x' }] })).toEqual({ a: 1, b: [{ c: 'x' }] });
@@ -35,7 +38,12 @@ describe('parseRequest', () => {
   });
 
   it('reports each field once, with its first problem', () => {
-    const strict = z.object({ sku: z.string().min(1, 'is required').regex(/^[A-Z]+$/, 'letters only') });
+    const strict = z.object({
+      sku: z
+        .string()
+        .min(1, 'is required')
+        .regex(/^[A-Z]+$/, 'letters only'),
+    });
     expect(() => parseRequest(strict, { sku: '' })).toThrow(
       expect.objectContaining({ fields: [{ field: 'sku', message: 'is required' }] }),
     );

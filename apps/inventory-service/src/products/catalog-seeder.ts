@@ -41,9 +41,14 @@ export class CatalogSeeder {
         skipDuplicates: true, // ON CONFLICT DO NOTHING
       });
       // Products are always created with their stock, so only the ones inserted just now lack it.
-      const inserted = await tx.product.findMany({ where: { sku: { in: skus }, stock: { is: null } } });
+      const inserted = await tx.product.findMany({
+        where: { sku: { in: skus }, stock: { is: null } },
+      });
       await tx.stock.createMany({
-        data: inserted.map((product) => ({ productId: product.id, available: stockBySku.get(product.sku) ?? 0 })),
+        data: inserted.map((product) => ({
+          productId: product.id,
+          available: stockBySku.get(product.sku) ?? 0,
+        })),
         skipDuplicates: true,
       });
       return count;

@@ -4,21 +4,91 @@ import type { CreateProductInput } from './products.validation';
  * The demo catalog every fresh installation starts with, so the storefront and the order
  * saga have something to sell. Prices in euro cents. Skip it with SEED_CATALOG=false.
  */
-export const CATALOG: readonly CreateProductInput[] = [
-  product('HOME-MUG-350', 'Stoneware Coffee Mug, 350 ml', 'Glazed stoneware, dishwasher and microwave safe.', 1290, 120),
-  product('KIT-FRENCH-PRESS-1L', 'French Press Coffee Maker, 1 l', 'Borosilicate glass with a stainless steel filter.', 3490, 40),
-  product('TECH-USBC-CABLE-2M', 'USB-C Charging Cable, 2 m', 'Braided, 100 W power delivery, USB 3.2 data.', 1490, 300),
-  product('TECH-KEYBOARD-TKL', 'Mechanical Keyboard, Tenkeyless', 'Hot-swappable switches, PBT keycaps, USB-C.', 8990, 25),
-  product('TECH-MOUSE-WL', 'Wireless Ergonomic Mouse', 'Vertical grip, Bluetooth and 2.4 GHz receiver.', 3990, 60),
-  product('TECH-HEADPHONES-ANC', 'Noise-Cancelling Over-Ear Headphones', 'Active noise cancelling, 30 hours of battery.', 19900, 15),
-  product('STAT-NOTEBOOK-A5', 'Dotted Notebook, A5, 192 pages', '100 g/m² paper, lay-flat binding.', 1450, 200),
-  product('OUT-BOTTLE-750', 'Insulated Water Bottle, 750 ml', 'Double-walled steel: cold for 24 hours, hot for 12.', 2490, 80),
-  product('OUT-DAYPACK-20L', 'Daypack, 20 l', 'Recycled nylon, padded laptop sleeve up to 15 inches.', 6990, 30),
-  product('HOME-DESK-LAMP', 'LED Desk Lamp with Dimmer', 'Five brightness levels, adjustable colour temperature.', 4590, 45),
-  product('APP-TSHIRT-ORGANIC-M', 'Organic Cotton T-Shirt, size M', 'GOTS-certified cotton, regular fit.', 1990, 150),
-  product('APP-SOCKS-MERINO-3', 'Merino Wool Socks, 3 pairs', 'Cushioned sole, reinforced heel and toe.', 2290, 90),
-];
-
-function product(sku: string, name: string, description: string, priceCents: number, initialStock: number): CreateProductInput {
-  return { sku, name, description, priceCents, currency: 'EUR', initialStock };
-}
+export const CATALOG: readonly CreateProductInput[] = (
+  [
+    {
+      sku: 'HOME-MUG-350',
+      name: 'Stoneware Coffee Mug, 350 ml',
+      description: 'Glazed stoneware, dishwasher and microwave safe.',
+      priceCents: 1290,
+      initialStock: 120,
+    },
+    {
+      sku: 'KIT-FRENCH-PRESS-1L',
+      name: 'French Press Coffee Maker, 1 l',
+      description: 'Borosilicate glass with a stainless steel filter.',
+      priceCents: 3490,
+      initialStock: 40,
+    },
+    {
+      sku: 'TECH-USBC-CABLE-2M',
+      name: 'USB-C Charging Cable, 2 m',
+      description: 'Braided, 100 W power delivery, USB 3.2 data.',
+      priceCents: 1490,
+      initialStock: 300,
+    },
+    {
+      sku: 'TECH-KEYBOARD-TKL',
+      name: 'Mechanical Keyboard, Tenkeyless',
+      description: 'Hot-swappable switches, PBT keycaps, USB-C.',
+      priceCents: 8990,
+      initialStock: 25,
+    },
+    {
+      sku: 'TECH-MOUSE-WL',
+      name: 'Wireless Ergonomic Mouse',
+      description: 'Vertical grip, Bluetooth and 2.4 GHz receiver.',
+      priceCents: 3990,
+      initialStock: 60,
+    },
+    {
+      sku: 'TECH-HEADPHONES-ANC',
+      name: 'Noise-Cancelling Over-Ear Headphones',
+      description: 'Active noise cancelling, 30 hours of battery.',
+      priceCents: 19900,
+      initialStock: 15,
+    },
+    {
+      sku: 'STAT-NOTEBOOK-A5',
+      name: 'Dotted Notebook, A5, 192 pages',
+      description: '100 g/m² paper, lay-flat binding.',
+      priceCents: 1450,
+      initialStock: 200,
+    },
+    {
+      sku: 'OUT-BOTTLE-750',
+      name: 'Insulated Water Bottle, 750 ml',
+      description: 'Double-walled steel: cold for 24 hours, hot for 12.',
+      priceCents: 2490,
+      initialStock: 80,
+    },
+    {
+      sku: 'OUT-DAYPACK-20L',
+      name: 'Daypack, 20 l',
+      description: 'Recycled nylon, padded laptop sleeve up to 15 inches.',
+      priceCents: 6990,
+      initialStock: 30,
+    },
+    {
+      sku: 'HOME-DESK-LAMP',
+      name: 'LED Desk Lamp with Dimmer',
+      description: 'Five brightness levels, adjustable colour temperature.',
+      priceCents: 4590,
+      initialStock: 45,
+    },
+    {
+      sku: 'APP-TSHIRT-ORGANIC-M',
+      name: 'Organic Cotton T-Shirt, size M',
+      description: 'GOTS-certified cotton, regular fit.',
+      priceCents: 1990,
+      initialStock: 150,
+    },
+    {
+      sku: 'APP-SOCKS-MERINO-3',
+      name: 'Merino Wool Socks, 3 pairs',
+      description: 'Cushioned sole, reinforced heel and toe.',
+      priceCents: 2290,
+      initialStock: 90,
+    },
+  ] satisfies Omit<CreateProductInput, 'currency'>[]
+).map((product) => ({ ...product, currency: 'EUR' }));

@@ -7,7 +7,8 @@ export type ProductWithStock = Product & { stock: Stock | null };
 export function toProductMessage(product: ProductWithStock): inventoryV1.Product {
   const { stock } = product;
   // A restock changes only the stock row; the product as a whole changed then too.
-  const updatedAt = stock && stock.updatedAt > product.updatedAt ? stock.updatedAt : product.updatedAt;
+  const updatedAt =
+    stock && stock.updatedAt > product.updatedAt ? stock.updatedAt : product.updatedAt;
   return {
     id: product.id,
     sku: product.sku,

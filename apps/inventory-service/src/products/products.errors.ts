@@ -9,7 +9,11 @@ export type ProductErrorCode =
   // A restock would push the stock past what its column can hold.
   | 'STOCK_LIMIT_EXCEEDED';
 
-export function productError(code: ProductErrorCode, message: string, fields: FieldError[] = []): DomainError<ProductErrorCode> {
+export function productError(
+  code: ProductErrorCode,
+  message: string,
+  fields: FieldError[] = [],
+): DomainError<ProductErrorCode> {
   return new DomainError(code, message, fields);
 }
 
@@ -34,4 +38,6 @@ function unknownCode(_code: never): status {
   return status.INTERNAL;
 }
 
-export const ProductsErrorFilter = domainErrorFilter((code) => grpcStatusOf(code as ProductErrorCode));
+export const ProductsErrorFilter = domainErrorFilter((code) =>
+  grpcStatusOf(code as ProductErrorCode),
+);

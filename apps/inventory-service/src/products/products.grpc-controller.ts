@@ -18,23 +18,33 @@ import {
 export class ProductsGrpcController implements inventoryV1.InventoryServiceController {
   constructor(private readonly products: ProductsService) {}
 
-  async createProduct(request: inventoryV1.CreateProductRequest): Promise<inventoryV1.CreateProductResponse> {
+  async createProduct(
+    request: inventoryV1.CreateProductRequest,
+  ): Promise<inventoryV1.CreateProductResponse> {
     return { product: await this.products.create(parseRequest(createProductSchema, request)) };
   }
 
-  async getProduct(request: inventoryV1.GetProductRequest): Promise<inventoryV1.GetProductResponse> {
+  async getProduct(
+    request: inventoryV1.GetProductRequest,
+  ): Promise<inventoryV1.GetProductResponse> {
     return { product: await this.products.get(parseRequest(productIdSchema, request).id) };
   }
 
-  async listProducts(request: inventoryV1.ListProductsRequest): Promise<inventoryV1.ListProductsResponse> {
+  async listProducts(
+    request: inventoryV1.ListProductsRequest,
+  ): Promise<inventoryV1.ListProductsResponse> {
     return this.products.list(parseRequest(listProductsSchema, request));
   }
 
-  async restockProduct(request: inventoryV1.RestockProductRequest): Promise<inventoryV1.RestockProductResponse> {
+  async restockProduct(
+    request: inventoryV1.RestockProductRequest,
+  ): Promise<inventoryV1.RestockProductResponse> {
     return { product: await this.products.restock(parseRequest(restockProductSchema, request)) };
   }
 
-  async getProductsByIds(request: inventoryV1.GetProductsByIdsRequest): Promise<inventoryV1.GetProductsByIdsResponse> {
+  async getProductsByIds(
+    request: inventoryV1.GetProductsByIdsRequest,
+  ): Promise<inventoryV1.GetProductsByIdsResponse> {
     return this.products.getByIds(parseRequest(productsByIdsSchema, request).ids);
   }
 }

@@ -6,7 +6,14 @@ import { Client } from 'pg';
 import type { inventoryV1 } from '@ecommerce/contracts';
 import { errorCodeOf, fieldErrorsOf } from '@ecommerce/errors';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
-import { AppProcess, appEnv, databaseUrl, freePort, waitForServing, WORKSPACE_ROOT } from '@ecommerce/testing';
+import {
+  AppProcess,
+  appEnv,
+  databaseUrl,
+  freePort,
+  waitForServing,
+  WORKSPACE_ROOT,
+} from '@ecommerce/testing';
 import { CATALOG } from './catalog';
 import { MAX_INT4 } from './products.validation';
 
@@ -51,13 +58,16 @@ async function failure(call: Promise<unknown>): Promise<ServiceError> {
     (value) => ({ value }),
     (error: ServiceError) => ({ error }),
   );
-  if (!('error' in outcome)) throw new Error(`expected the call to fail, got ${JSON.stringify(outcome.value)}`);
+  if (!('error' in outcome))
+    throw new Error(`expected the call to fail, got ${JSON.stringify(outcome.value)}`);
   return outcome.error;
 }
 
 const uniqueSku = (prefix = 'IT') => `${prefix}-${randomUUID().slice(0, 13)}`;
 
-function newProduct(overrides: Partial<inventoryV1.CreateProductRequest> = {}): inventoryV1.CreateProductRequest {
+function newProduct(
+  overrides: Partial<inventoryV1.CreateProductRequest> = {},
+): inventoryV1.CreateProductRequest {
   return {
     sku: uniqueSku(),
     name: 'Integration Test Kettle',
@@ -91,18 +101,25 @@ describe('inventory-service products over gRPC', () => {
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: expect.any(String),
     });
-    await expect(inventory.call('getProduct', { id: product?.id ?? '' })).resolves.toEqual({ product });
+    await expect(inventory.call('getProduct', { id: product?.id ?? '' })).resolves.toEqual({
+      product,
+    });
   });
 
   it('stores no description as an empty one, and trims the name', async () => {
-    const { product } = await inventory.call('createProduct', newProduct({ description: '', name: '  Tea Towel  ' }));
+    const { product } = await inventory.call(
+      'createProduct',
+      newProduct({ description: '', name: '  Tea Towel  ' }),
+    );
     expect(product).toMatchObject({ description: '', name: 'Tea Towel' });
   });
 
   it('refuses a taken sku with ALREADY_EXISTS, leaving the first product as it was', async () => {
     const first = newProduct();
     const { product } = await inventory.call('createProduct', first);
-    const error = await failure(inventory.call('createProduct', newProduct({ sku: first.sku, priceCents: 1 })));
+    const error = await failure(
+      inventory.call('createProduct', newProduct({ sku: first.sku, priceCents: 1 })),
+    );
     expect(error.code).toBe(status.ALREADY_EXISTS);
     expect(errorCodeOf(error)).toBe('SKU_TAKEN');
     expect(fieldErrorsOf(error)).toEqual([{ field: 'sku', message: 'is already taken' }]);
@@ -124,16 +141,18 @@ describe('inventory-service products over gRPC', () => {
     );
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     expect(errorCodeOf(error)).toBe('VALIDATION_FAILED');
-    expect(fieldErrorsOf(error).map((field) => field.field).sort()).toEqual([
-      'currency',
-      'initialStock',
-      'name',
-      'priceCents',
-      'sku',
-    ]);
+    expect(
+      fieldErrorsOf(error)
+        .map((field) => field.field)
+        .sort(),
+    ).toEqual(['currency', 'initialStock', 'name', 'priceCents', 'sku']);
 
-    const tooLong = await failure(inventory.call('createProduct', newProduct({ name: 'x'.repeat(201) })));
-    expect(fieldErrorsOf(tooLong)).toEqual([{ field: 'name', message: 'must be at most 200 characters' }]);
+    const tooLong = await failure(
+      inventory.call('createProduct', newProduct({ name: 'x'.repeat(201) })),
+    );
+    expect(fieldErrorsOf(tooLong)).toEqual([
+      { field: 'name', message: 'must be at most 200 characters' },
+    ]);
   });
 
   it('answers NOT_FOUND for an unknown product and INVALID_ARGUMENT for a malformed id', async () => {
@@ -179,12 +198,19 @@ describe('inventory-service products over gRPC', () => {
     const restocked = await inventory.call('restockProduct', { id, quantity: 10 });
     expect(restocked.product).toMatchObject({ id, available: 13 });
 
-    await Promise.all(Array.from({ length: 20 }, () => inventory.call('restockProduct', { id, quantity: 5 })));
-    await expect(inventory.call('getProduct', { id })).resolves.toMatchObject({ product: { available: 113 } });
+    await Promise.all(
+      Array.from({ length: 20 }, () => inventory.call('restockProduct', { id, quantity: 5 })),
+    );
+    await expect(inventory.call('getProduct', { id })).resolves.toMatchObject({
+      product: { available: 113 },
+    });
   });
 
   it('refuses a restock outside 1..1000000, of an unknown product, or past the stock limit', async () => {
-    const { product } = await inventory.call('createProduct', newProduct({ initialStock: MAX_INT4 - 10 }));
+    const { product } = await inventory.call(
+      'createProduct',
+      newProduct({ initialStock: MAX_INT4 - 10 }),
+    );
     const id = product?.id ?? '';
 
     for (const quantity of [0, 1_000_001]) {
@@ -193,7 +219,9 @@ describe('inventory-service products over gRPC', () => {
       expect(fieldErrorsOf(error).map((field) => field.field)).toEqual(['quantity']);
     }
 
-    const unknown = await failure(inventory.call('restockProduct', { id: randomUUID(), quantity: 1 }));
+    const unknown = await failure(
+      inventory.call('restockProduct', { id: randomUUID(), quantity: 1 }),
+    );
     expect(unknown.code).toBe(status.NOT_FOUND);
 
     const overflow = await failure(inventory.call('restockProduct', { id, quantity: 11 }));
@@ -225,7 +253,10 @@ describe('inventory-service catalog seeding, on a database of its own', () => {
   const url = new URL(databaseUrl('inventory'));
   const name = `ecommerce_inventory_it_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const scratchUrl = Object.assign(new URL(url), { pathname: `/${name}` }).toString();
-  const admin = () => new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  const admin = () =>
+    new Client({
+      connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString(),
+    });
 
   beforeAll(async () => {
     const server = admin();
@@ -236,7 +267,9 @@ describe('inventory-service catalog seeding, on a database of its own', () => {
     const folder = join(WORKSPACE_ROOT, 'prisma', 'inventory', 'migrations');
     const db = new Client({ connectionString: scratchUrl });
     await db.connect();
-    for (const migration of readdirSync(folder).filter((entry) => /^\d+_/.test(entry)).sort()) {
+    for (const migration of readdirSync(folder)
+      .filter((entry) => /^\d+_/.test(entry))
+      .sort()) {
       await db.query(readFileSync(join(folder, migration, 'migration.sql'), 'utf8'));
     }
     await db.end();
@@ -250,7 +283,8 @@ describe('inventory-service catalog seeding, on a database of its own', () => {
     await server.end();
   });
 
-  const listAll = async (client: InventoryClient) => (await client.call('listProducts', { page: 1, limit: 100 })).data;
+  const listAll = async (client: InventoryClient) =>
+    (await client.call('listProducts', { page: 1, limit: 100 })).data;
 
   it('adds nothing with SEED_CATALOG=false', async () => {
     const running = await startInventory({ DATABASE_URL: scratchUrl, SEED_CATALOG: 'false' });
@@ -265,11 +299,17 @@ describe('inventory-service catalog seeding, on a database of its own', () => {
     ]);
     const products = await listAll(two.client);
     expect(products.length).toBeGreaterThanOrEqual(10);
-    expect(products.map((product) => product.sku).sort()).toEqual(CATALOG.map((product) => product.sku).sort());
+    expect(products.map((product) => product.sku).sort()).toEqual(
+      CATALOG.map((product) => product.sku).sort(),
+    );
     expect(new Set(products.map((product) => product.currency))).toEqual(new Set(['EUR']));
     for (const product of products) {
       const seed = CATALOG.find((entry) => entry.sku === product.sku);
-      expect(product).toMatchObject({ name: seed?.name, priceCents: seed?.priceCents, available: seed?.initialStock });
+      expect(product).toMatchObject({
+        name: seed?.name,
+        priceCents: seed?.priceCents,
+        available: seed?.initialStock,
+      });
       expect(product.available).toBeGreaterThan(0);
     }
 

@@ -4,7 +4,12 @@ import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import { toProductMessage } from './product.mapper';
 import { productError } from './products.errors';
-import { type CreateProductInput, MAX_INT4, type PageInput, type RestockInput } from './products.validation';
+import {
+  type CreateProductInput,
+  MAX_INT4,
+  type PageInput,
+  type RestockInput,
+} from './products.validation';
 
 const withStock = { stock: true } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,7 +36,9 @@ export class ProductsService {
       return toProductMessage(created);
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw productError('SKU_TAKEN', `sku ${product.sku} is already taken`, [{ field: 'sku', message: 'is already taken' }]);
+        throw productError('SKU_TAKEN', `sku ${product.sku} is already taken`, [
+          { field: 'sku', message: 'is already taken' },
+        ]);
       }
       throw error;
     }
@@ -43,7 +50,10 @@ export class ProductsService {
     return toProductMessage(product);
   }
 
-  async list({ page, limit }: PageInput): Promise<{ data: inventoryV1.Product[]; pagination: commonV1.Pagination }> {
+  async list({
+    page,
+    limit,
+  }: PageInput): Promise<{ data: inventoryV1.Product[]; pagination: commonV1.Pagination }> {
     const [total, products] = await this.prisma.$transaction([
       this.prisma.product.count(),
       this.prisma.product.findMany({
@@ -72,9 +82,11 @@ export class ProductsService {
       const product = await tx.product.findUnique({ where: { id }, include: withStock });
       if (!product) throw notFound(id);
       if (count === 0) {
-        throw productError('STOCK_LIMIT_EXCEEDED', `restocking ${quantity} units would exceed the stock limit of ${MAX_INT4}`, [
-          { field: 'quantity', message: 'would take the stock past its limit' },
-        ]);
+        throw productError(
+          'STOCK_LIMIT_EXCEEDED',
+          `restocking ${quantity} units would exceed the stock limit of ${MAX_INT4}`,
+          [{ field: 'quantity', message: 'would take the stock past its limit' }],
+        );
       }
       return toProductMessage(product);
     });
@@ -83,7 +95,9 @@ export class ProductsService {
   /** The products among `ids` that exist, and the ids that match none (never a NOT_FOUND). */
   async getByIds(ids: string[]): Promise<inventoryV1.GetProductsByIdsResponse> {
     const requested = [...new Set(ids)];
-    const lookup = [...new Set(requested.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    const lookup = [
+      ...new Set(requested.filter((id) => UUID.test(id)).map((id) => id.toLowerCase())),
+    ];
     const products = lookup.length
       ? await this.prisma.product.findMany({ where: { id: { in: lookup } }, include: withStock })
       : [];

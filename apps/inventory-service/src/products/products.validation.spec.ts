@@ -1,15 +1,28 @@
 import { DomainError } from '@ecommerce/errors';
 import { parseRequest } from '../validation';
 import { CATALOG } from './catalog';
-import { createProductSchema, listProductsSchema, productIdSchema, restockProductSchema } from './products.validation';
+import {
+  createProductSchema,
+  listProductsSchema,
+  productIdSchema,
+  restockProductSchema,
+} from './products.validation';
 
-const valid = { sku: 'MUG-1', name: 'Mug', description: '', priceCents: 0, currency: 'EUR', initialStock: 0 };
+const valid = {
+  sku: 'MUG-1',
+  name: 'Mug',
+  description: '',
+  priceCents: 0,
+  currency: 'EUR',
+  initialStock: 0,
+};
 
 function fieldsOf(schema: Parameters<typeof parseRequest>[0], request: unknown): string[] {
   try {
     parseRequest(schema, request);
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') return error.fields.map((f) => f.field);
+    if (error instanceof DomainError && error.code === 'VALIDATION_FAILED')
+      return error.fields.map((f) => f.field);
     throw error;
   }
   throw new Error('expected VALIDATION_FAILED');
@@ -38,7 +51,8 @@ describe('createProductSchema', () => {
   });
 
   it('accepts every product of the demo catalog', () => {
-    for (const product of CATALOG) expect(() => parseRequest(createProductSchema, product)).not.toThrow();
+    for (const product of CATALOG)
+      expect(() => parseRequest(createProductSchema, product)).not.toThrow();
   });
 });
 
@@ -52,13 +66,19 @@ describe('the other requests', () => {
 
   it('takes gRPC’s 0 as the default page and page size, and caps the page size at 100', () => {
     expect(parseRequest(listProductsSchema, { page: 0, limit: 0 })).toEqual({ page: 1, limit: 20 });
-    expect(parseRequest(listProductsSchema, { page: 3, limit: 100 })).toEqual({ page: 3, limit: 100 });
+    expect(parseRequest(listProductsSchema, { page: 3, limit: 100 })).toEqual({
+      page: 3,
+      limit: 100,
+    });
     expect(fieldsOf(listProductsSchema, { page: -1, limit: 101 })).toEqual(['page', 'limit']);
   });
 
   it('restocks 1 to 1,000,000 units', () => {
     const id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11';
-    expect(parseRequest(restockProductSchema, { id, quantity: 1_000_000 })).toEqual({ id, quantity: 1_000_000 });
+    expect(parseRequest(restockProductSchema, { id, quantity: 1_000_000 })).toEqual({
+      id,
+      quantity: 1_000_000,
+    });
     expect(fieldsOf(restockProductSchema, { id, quantity: 0 })).toEqual(['quantity']);
     expect(fieldsOf(restockProductSchema, { id, quantity: 1_000_001 })).toEqual(['quantity']);
   });

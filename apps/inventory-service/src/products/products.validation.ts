@@ -12,10 +12,16 @@ export const MAX_BATCH_IDS = 100;
 const uuid = z.guid('must be a UUID').transform((id) => id.toLowerCase());
 
 const count = (min: number, max: number) =>
-  z.int(`must be a whole number from ${min} to ${max}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  z
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 /** 0 (gRPC's unset) means the default; page is 1-based. */
-const page = z.int('must be a whole number').min(0, 'must be at least 1').transform((value) => value || 1);
+const page = z
+  .int('must be a whole number')
+  .min(0, 'must be at least 1')
+  .transform((value) => value || 1);
 const limit = z
   .int('must be a whole number')
   .min(0, 'must be at least 1')
@@ -27,7 +33,10 @@ export const createProductSchema = z.object({
     .string()
     .min(1, 'is required')
     .max(64, 'must be at most 64 characters')
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only, starting with a letter or digit'),
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'letters, digits, . _ - only, starting with a letter or digit',
+    ),
   name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   // '' is gRPC's "not given": stored as no description.
   description: z
@@ -36,7 +45,9 @@ export const createProductSchema = z.object({
     .max(5_000, 'must be at most 5000 characters')
     .transform((value) => value || null),
   priceCents: count(0, MAX_INT4),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code: three uppercase letters, e.g. EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code: three uppercase letters, e.g. EUR'),
   initialStock: count(0, MAX_INT4),
 });
 export type CreateProductInput = z.output<typeof createProductSchema>;
