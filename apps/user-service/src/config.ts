@@ -1,9 +1,64 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import { backendServiceEnv } from '@ecommerce/config';
+import { backendServiceEnv, positiveInt } from '@ecommerce/config';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './users/users.validation';
 
-export const configSchema = z.object({
-  ...backendServiceEnv,
-});
+/**
+ * A PKCS8 PEM of an Ed25519 private key. `\n` escapes count as line breaks, so the key fits
+ * on one line of an env file or docker-compose.yml.
+ */
+const ed25519PrivateKeyPem = () =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/\\n/g, '\n'))
+    .refine(isEd25519PrivateKey, { message: 'expected the PKCS8 PEM of an Ed25519 private key' });
+
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey({ key: pem, format: 'pem' }).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
+const REQUIRED_IN_PRODUCTION = ['JWT_PRIVATE_KEY', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
+
+export const configSchema = z
+  .object({
+    ...backendServiceEnv,
+    JWT_ISSUER: z.string().trim().min(1).default('ecommerce-platform').describe('`iss` claim of the access tokens'),
+    JWT_AUDIENCE: z.string().trim().min(1).default('ecommerce-api').describe('`aud` claim of the access tokens'),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt('lifetime of an access token, in seconds')
+      .max(86_400)
+      .default(900),
+    JWT_PRIVATE_KEY: ed25519PrivateKeyPem()
+      .optional()
+      .describe(
+        'secret: PKCS8 PEM of the Ed25519 key that signs access tokens (required when NODE_ENV=production; ' +
+          'otherwise, when unset, the service generates one and keeps it in its database)',
+      ),
+    ADMIN_EMAIL: z
+      .string()
+      .trim()
+      .pipe(z.email())
+      .optional()
+      .describe('email of the admin account seeded at start (required when NODE_ENV=production)'),
+    ADMIN_PASSWORD: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH)
+      .max(PASSWORD_MAX_LENGTH)
+      .optional()
+      .describe('secret: password of the admin account seeded at start (required when NODE_ENV=production)'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== 'production') return;
+    for (const variable of REQUIRED_IN_PRODUCTION) {
+      if (config[variable] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [variable], message: 'required when NODE_ENV=production' });
+      }
+    }
+  });
 
 export type ServiceConfig = z.output<typeof configSchema>;
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -70,8 +70,27 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     GRPC_PORT: String(options.grpcPorts?.[name] ?? BACKENDS[name].grpcPort),
     DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
+    ...(name === 'user-service' ? userServiceEnv() : {}),
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
     ...(name === 'order-service' ? { INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options) } : {}),
+  };
+}
+
+/** The admin account user-service seeds locally, as in .env.example: development only. */
+export const DEV_ADMIN = { email: 'admin@example.com', password: 'dev-only-admin-password' } as const;
+
+/** The token claims user-service issues and the gateway must expect (their defaults). */
+export const DEV_JWT = { issuer: 'ecommerce-platform', audience: 'ecommerce-api', ttlSeconds: 900 } as const;
+
+// JWT_PRIVATE_KEY stays unset locally: user-service then generates its signing key once and
+// keeps it in its own database.
+function userServiceEnv(): Record<string, string> {
+  return {
+    JWT_ISSUER: DEV_JWT.issuer,
+    JWT_AUDIENCE: DEV_JWT.audience,
+    ACCESS_TOKEN_TTL_SECONDS: String(DEV_JWT.ttlSeconds),
+    ADMIN_EMAIL: DEV_ADMIN.email,
+    ADMIN_PASSWORD: DEV_ADMIN.password,
   };
 }
 

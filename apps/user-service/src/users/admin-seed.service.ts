@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import { PrismaService } from '../database/prisma.service';
+import { PasswordHasher } from './password-hasher';
+import { normaliseEmail } from './users.validation';
+
+const ADMIN_NAME = 'Administrator';
+
+/**
+ * Creates the admin account from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that
+ * email. An existing account is never changed: its password may have been changed since,
+ * and a restart must not undo that.
+ */
+@Injectable()
+export class AdminSeed {
+  private readonly logger = new Logger(AdminSeed.name);
+  private seeded?: Promise<void>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly passwords: PasswordHasher,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  /** Seeds once per process; a failure (the database is down) is retried on the next call. */
+  ensureSeeded(): Promise<void> {
+    this.seeded ??= this.seed().catch((error: unknown) => {
+      this.seeded = undefined;
+      throw error;
+    });
+    return this.seeded;
+  }
+
+  private async seed(): Promise<void> {
+    const { ADMIN_EMAIL, ADMIN_PASSWORD } = this.config;
+    if (!ADMIN_EMAIL || !ADMIN_PASSWORD) {
+      // Only possible outside production, where the config schema requires both.
+      this.logger.warn('ADMIN_EMAIL or ADMIN_PASSWORD is not set: no admin account is seeded');
+      return;
+    }
+    const email = normaliseEmail(ADMIN_EMAIL);
+    if (await this.reportExisting(email)) return;
+
+    const passwordHash = await this.passwords.hash(ADMIN_PASSWORD);
+    // INSERT ... ON CONFLICT DO NOTHING: instances starting together cannot create two
+    // admins, and none of them fails because another one got there first.
+    const { count } = await this.prisma.user.createMany({
+      data: [{ email, name: ADMIN_NAME, passwordHash, role: 'admin' }],
+      skipDuplicates: true,
+    });
+    if (count === 1) this.logger.log(`seeded the admin account ${email}`);
+    else await this.reportExisting(email);
+  }
+
+  private async reportExisting(email: string): Promise<boolean> {
+    const existing = await this.prisma.user.findUnique({ where: { email }, select: { role: true } });
+    if (!existing) return false;
+    if (existing.role === 'admin') this.logger.log(`admin account ${email} exists: left unchanged`);
+    else this.logger.warn(`${email} exists as a ${existing.role}, not an admin: left unchanged`);
+    return true;
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import type { commonV1, userV1 } from '@ecommerce/contracts';
+import { isRecordNotFound, isUniqueViolation } from '../database/prisma-errors';
+import { PrismaService } from '../database/prisma.service';
+import { PasswordHasher } from './password-hasher';
+import { userErrors } from './users.errors';
+import { toUserMessage } from './user.mapper';
+import {
+  emailProblem,
+  fieldErrors,
+  idProblem,
+  nameProblem,
+  normaliseEmail,
+  parsePage,
+  passwordProblem,
+} from './users.validation';
+
+/**
+ * Accounts: create, read, rename, list, delete.
+ *
+ * Who may do what (admin only, or the user themself) is decided by the gateway, which has
+ * the caller's verified token; this service sits on the internal network and trusts its
+ * callers to have checked.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async register(request: userV1.RegisterRequest): Promise<userV1.User> {
+    const email = normaliseEmail(request.email);
+    const name = request.name.trim();
+    const problems = fieldErrors({
+      email: emailProblem(email),
+      password: passwordProblem(request.password),
+      name: nameProblem(name),
+    });
+    if (problems.length) throw userErrors.validationFailed(problems);
+
+    const passwordHash = await this.passwords.hash(request.password);
+    try {
+      // No "is it taken?" query first: two registrations at once would both pass it. The
+      // unique index on the citext column decides, case-insensitively, and only once.
+      const user = await this.prisma.user.create({ data: { email, name, passwordHash, role: 'customer' } });
+      return toUserMessage(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw userErrors.emailTaken();
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<userV1.User> {
+    this.checkId(id);
+    const user = await this.prisma.user.findUnique({ where: { id } });
+    if (!user) throw userErrors.userNotFound();
+    return toUserMessage(user);
+  }
+
+  async update(request: userV1.UpdateUserRequest): Promise<userV1.User> {
+    this.checkId(request.id);
+    if (request.name === undefined) return this.get(request.id);
+    const name = request.name.trim();
+    const problems = fieldErrors({ name: nameProblem(name) });
+    if (problems.length) throw userErrors.validationFailed(problems);
+    try {
+      return toUserMessage(await this.prisma.user.update({ where: { id: request.id }, data: { name } }));
+    } catch (error) {
+      if (isRecordNotFound(error)) throw userErrors.userNotFound();
+      throw error;
+    }
+  }
+
+  /** Newest first; ties on the creation time are broken by id, so pages never overlap. */
+  async list(request: userV1.ListUsersRequest): Promise<userV1.ListUsersResponse> {
+    const { page, problems } = parsePage(request);
+    if (problems.length) throw userErrors.validationFailed(problems);
+    const [users, total] = await this.prisma.$transaction([
+      this.prisma.user.findMany({
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (page.page - 1) * page.limit,
+        take: page.limit,
+      }),
+      this.prisma.user.count(),
+    ]);
+    const pagination: commonV1.Pagination = { ...page, total, pages: Math.ceil(total / page.limit) };
+    return { data: users.map(toUserMessage), pagination };
+  }
+
+  async delete(id: string): Promise<void> {
+    this.checkId(id);
+    const { count } = await this.prisma.user.deleteMany({ where: { id } });
+    if (count === 0) throw userErrors.userNotFound();
+  }
+
+  private checkId(id: string): void {
+    const problems = fieldErrors({ id: idProblem(id) });
+    if (problems.length) throw userErrors.validationFailed(problems);
+  }
+}
