@@ -1,0 +1,45 @@
+export {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  backoffSchedule,
+  retryPolicy,
+  type RetryPolicy,
+} from './backoff';
+export type { SqlExecutor, TransactionRunner } from './database';
+export { DLT_ERROR_MAX_LENGTH, DLT_HEADER, deadLetter, type DeadLetter } from './dead-letter';
+export {
+  CE_SPEC_VERSION,
+  HEADER,
+  PROTOBUF_CONTENT_TYPE,
+  PoisonMessageError,
+  envelopeHeaders,
+  isPoisonMessageError,
+  readEnvelope,
+  type EnvelopeFields,
+  type ReceivedEnvelope,
+} from './envelope';
+export { HandlerRegistry, type EventHandler, type InboundEvent } from './handler-registry';
+export {
+  InboxConsumer,
+  createInboxHandler,
+  type InboxConsumerOptions,
+  type InboxHandlerDeps,
+  type InboxOutcome,
+} from './inbox-consumer';
+export { Outbox, type OutboxMessage, type OutboxOptions } from './outbox';
+export {
+  OutboxRelay,
+  RELAY_DEFAULTS,
+  toKafkaBatches,
+  type OutboxRelayHooks,
+  type OutboxRelayOptions,
+  type OutboxRow,
+} from './outbox-relay';
+export {
+  MESSAGING_MIGRATION_EXTRAS_SQL,
+  MESSAGING_PRISMA_MODELS,
+  MESSAGING_SCHEMA_SQL,
+  MESSAGING_TABLES_SQL,
+  OUTBOX_CHANNEL,
+} from './schema';
+export { createUuidV7Generator, uuidv7 } from './uuid-v7';

@@ -1,0 +1,311 @@
+import type { KafkaLogger, KafkaProducer, OutgoingMessage } from '@ecommerce/kafka';
+import { Client, type ClientConfig, Pool } from 'pg';
+import pino from 'pino';
+import { HEADER } from './envelope';
+import { OUTBOX_CHANNEL } from './schema';
+
+export interface OutboxRelayOptions {
+  /** The service's own database, e.g. `{ connectionString: config.DATABASE_URL }`. */
+  database: ClientConfig;
+  /** From `createProducer` (@ecommerce/kafka): idempotent, acks=all. Connected by the caller. */
+  producer: Pick<KafkaProducer, 'send'>;
+  logger?: KafkaLogger;
+  /** Rows per transaction (default 100). */
+  batchSize?: number;
+  /** Fallback poll when no NOTIFY arrives (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** How often a standby tries to become the publisher (default 2000 ms). */
+  standbyRetryMs?: number;
+  /** Wait after a failed batch or a lost connection (default 1000 ms). */
+  errorBackoffMs?: number;
+  /** How long published rows are kept (default 24 h). */
+  retentionMs?: number;
+  /** How often published rows older than the retention are deleted (default 10 min). */
+  purgeIntervalMs?: number;
+  /** Name of the advisory lock the publisher holds (default `outbox-relay`; scoped to the database). */
+  lockName?: string;
+  hooks?: OutboxRelayHooks;
+}
+
+/** Seams for fault injection in tests. */
+export interface OutboxRelayHooks {
+  /**
+   * Runs after a batch was published, before it is marked published. Throwing rolls the marking
+   * back: exactly what a crash between publish and mark does, so the batch is published again.
+   */
+  beforeMark?(ids: readonly string[]): void | Promise<void>;
+}
+
+export const RELAY_DEFAULTS = {
+  batchSize: 100,
+  pollIntervalMs: 1_000,
+  standbyRetryMs: 2_000,
+  errorBackoffMs: 1_000,
+  retentionMs: 24 * 60 * 60 * 1_000,
+  purgeIntervalMs: 10 * 60 * 1_000,
+  lockName: 'outbox-relay',
+} as const;
+
+/** A row as the relay reads it (pg parses bytea to Buffer, jsonb to an object). */
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+  traceparent: string | null;
+}
+
+/**
+ * `FOR UPDATE` keeps the rows locked until the batch is marked: nothing else (a second relay
+ * that wrongly thinks it leads, an operator's UPDATE) can publish or change them meanwhile.
+ */
+const SELECT_BATCH = `SELECT id, topic, message_key, payload, headers, traceparent
+FROM outbox WHERE published_at IS NULL
+ORDER BY created_at, id
+LIMIT $1
+FOR UPDATE`;
+const MARK_PUBLISHED = `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`;
+const PURGE = `DELETE FROM outbox WHERE published_at < clock_timestamp() - make_interval(secs => $1)`;
+const TRY_LOCK = `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`;
+const BACKLOG = `SELECT count(*) AS count FROM outbox WHERE published_at IS NULL`;
+
+/**
+ * Consecutive rows for the same topic become one `send`, and the sends go one after another:
+ * Kafka then stores each partition's messages in row order, so one key's order is kept.
+ */
+export function toKafkaBatches(
+  rows: readonly OutboxRow[],
+): Array<{ topic: string; messages: OutgoingMessage[] }> {
+  const batches: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
+  for (const row of rows) {
+    const message: OutgoingMessage = {
+      key: row.message_key,
+      value: row.payload,
+      headers: {
+        ...row.headers,
+        ...(row.traceparent !== null ? { [HEADER.traceparent]: row.traceparent } : {}),
+      },
+    };
+    const last = batches[batches.length - 1];
+    if (last?.topic === row.topic) last.messages.push(message);
+    else batches.push({ topic: row.topic, messages: [message] });
+  }
+  return batches;
+}
+
+/**
+ * Publishes the outbox to Kafka: at least once, in `(created_at, id)` order, one publisher per
+ * database at a time.
+ *
+ * - Each batch is one transaction: select unpublished rows `FOR UPDATE`, publish them (acks=all),
+ *   mark them published, commit. A crash after publishing and before the commit leaves them
+ *   unpublished, so they are published again: consumers deduplicate on `ce_id` (the inbox).
+ * - Several instances of a service may run a relay; the one that holds a Postgres advisory lock
+ *   publishes, the others retry the lock every `standbyRetryMs`. The lock belongs to the
+ *   relay's own connection ("session"), which also runs the batches: if that connection dies,
+ *   Postgres releases the lock and the row locks together and a standby takes over.
+ * - The same session LISTENs on `outbox`; the trigger NOTIFYs on commit, so a message is
+ *   published right after its transaction commits. A poll every `pollIntervalMs` covers a
+ *   missed notification. A dropped connection is reopened after `errorBackoffMs`.
+ * - Published rows are kept for `retentionMs` (what was published, when: for debugging, and
+ *   to replay by setting `published_at` back to NULL), then purged.
+ */
+export class OutboxRelay {
+  private readonly settings: Required<Omit<OutboxRelayOptions, 'hooks' | 'logger'>>;
+  private readonly logger: KafkaLogger;
+  private session?: Client;
+  private leader = false;
+  private stopping = false;
+  private running?: Promise<void>;
+  /** A NOTIFY arrived while no wait was listening for one: the next wait returns at once. */
+  private notified = false;
+  private endWait?: { wakeOnNotify: boolean; resolve: () => void };
+  private lastPurgeAt = 0;
+  private pool?: Pool;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    const d = RELAY_DEFAULTS;
+    this.settings = {
+      database: options.database,
+      producer: options.producer,
+      batchSize: options.batchSize ?? d.batchSize,
+      pollIntervalMs: options.pollIntervalMs ?? d.pollIntervalMs,
+      standbyRetryMs: options.standbyRetryMs ?? d.standbyRetryMs,
+      errorBackoffMs: options.errorBackoffMs ?? d.errorBackoffMs,
+      retentionMs: options.retentionMs ?? d.retentionMs,
+      purgeIntervalMs: options.purgeIntervalMs ?? d.purgeIntervalMs,
+      lockName: options.lockName ?? d.lockName,
+    };
+    if (!Number.isInteger(this.settings.batchSize) || this.settings.batchSize < 1) {
+      throw new Error(
+        `OutboxRelay: batchSize must be a whole number ≥ 1, got ${options.batchSize}`,
+      );
+    }
+    this.logger = options.logger ?? pino({ name: 'outbox-relay' });
+  }
+
+  /** True while this relay holds the lock and publishes. */
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  /**
+   * Connects, tries once to become the publisher, then keeps running in the background.
+   * Rejects when the database cannot be reached at all (a wrong URL should stop a boot).
+   */
+  async start(): Promise<void> {
+    if (this.running) throw new Error('OutboxRelay already started');
+    this.stopping = false;
+    const session = await this.openSession();
+    try {
+      await this.tryToLead(session);
+    } catch (error) {
+      await this.closeSession();
+      throw error;
+    }
+    this.running = this.run();
+  }
+
+  /** Finishes the in-flight batch, then closes the session (which releases the lock). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.endWait?.resolve();
+    await this.running;
+    this.running = undefined;
+    await this.closeSession();
+    await this.pool?.end();
+    this.pool = undefined;
+  }
+
+  /** Rows not published yet: the outbox lag, for metrics. Works on standbys too. */
+  async backlog(): Promise<number> {
+    if (!this.pool) {
+      this.pool = new Pool({ ...this.settings.database, max: 1 });
+      this.pool.on('error', (error) =>
+        this.logger.warn({ error: String(error) }, 'outbox backlog pool'),
+      );
+    }
+    const { rows } = await this.pool.query<{ count: string }>(BACKLOG);
+    return Number(rows[0].count);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const session = this.session ?? (await this.openSession());
+        if (!this.leader && !(await this.tryToLead(session))) {
+          await this.wait(this.settings.standbyRetryMs, false);
+          continue;
+        }
+        const published = await this.publishBatch(session);
+        await this.purgeIfDue(session);
+        // A full batch means more may be waiting: go again at once.
+        if (published < this.settings.batchSize)
+          await this.wait(this.settings.pollIntervalMs, true);
+      } catch (error) {
+        this.logger.error({ error: String(error) }, 'outbox relay: batch failed, retrying');
+        await this.wait(this.settings.errorBackoffMs, false);
+      }
+    }
+  }
+
+  private async publishBatch(session: Client): Promise<number> {
+    await session.query('BEGIN');
+    try {
+      const { rows } = await session.query<OutboxRow>(SELECT_BATCH, [this.settings.batchSize]);
+      if (rows.length > 0) {
+        for (const batch of toKafkaBatches(rows)) {
+          await this.settings.producer.send(batch.topic, batch.messages);
+        }
+        const ids = rows.map((row) => row.id);
+        await this.options.hooks?.beforeMark?.(ids);
+        await session.query(MARK_PUBLISHED, [ids]);
+      }
+      await session.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => this.dropSession(session));
+      throw error;
+    }
+  }
+
+  private async purgeIfDue(session: Client): Promise<void> {
+    if (Date.now() - this.lastPurgeAt < this.settings.purgeIntervalMs) return;
+    this.lastPurgeAt = Date.now();
+    const { rowCount } = await session.query(PURGE, [this.settings.retentionMs / 1_000]);
+    if (rowCount) this.logger.info({ purged: rowCount }, 'outbox relay: purged published rows');
+  }
+
+  private async tryToLead(session: Client): Promise<boolean> {
+    const { rows } = await session.query<{ locked: boolean }>(TRY_LOCK, [this.settings.lockName]);
+    if (!rows[0].locked) return false;
+    await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.leader = true;
+    this.notified = true; // publish whatever is waiting straight away
+    this.logger.info({ lock: this.settings.lockName }, 'outbox relay: publishing (lock held)');
+    return true;
+  }
+
+  private async openSession(): Promise<Client> {
+    const client = new Client({
+      application_name: 'outbox-relay',
+      keepAlive: true,
+      ...this.settings.database,
+    });
+    client.on('notification', () => this.onNotification());
+    client.on('error', (error) => {
+      this.logger.warn({ error: String(error) }, 'outbox relay: database connection failed');
+      this.dropSession(client);
+    });
+    client.on('end', () => this.dropSession(client));
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.session = client;
+    return client;
+  }
+
+  /** The session is gone, and with it the lock: back to standby until a new session gets it. */
+  private dropSession(client: Client): void {
+    if (this.session !== client) return;
+    this.session = undefined;
+    if (this.leader) this.logger.warn({}, 'outbox relay: connection lost, lock released');
+    this.leader = false;
+    void client.end().catch(() => undefined);
+    this.endWait?.resolve();
+  }
+
+  private async closeSession(): Promise<void> {
+    const client = this.session;
+    this.session = undefined;
+    this.leader = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  private onNotification(): void {
+    if (this.endWait?.wakeOnNotify) this.endWait.resolve();
+    else this.notified = true;
+  }
+
+  /** Sleeps `ms`, less when stopped, when the session drops, or (if `wakeOnNotify`) on NOTIFY. */
+  private wait(ms: number, wakeOnNotify: boolean): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (wakeOnNotify && this.notified) {
+      this.notified = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.endWait = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.endWait = { wakeOnNotify, resolve: done };
+    });
+  }
+}

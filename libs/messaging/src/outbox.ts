@@ -1,0 +1,99 @@
+import type { EventDefinition } from '@ecommerce/contracts';
+import type { SqlExecutor } from './database';
+import { envelopeHeaders } from './envelope';
+import { uuidv7 } from './uuid-v7';
+
+/** One message to publish, as the outbox stores it. */
+export interface OutboxMessage {
+  topic: string;
+  /** The Kafka key: the order id (user id for user events). One key's messages stay in order. */
+  key: string;
+  /** The CloudEvents type, e.g. `ecommerce.order.v1.OrderConfirmed`. */
+  type: string;
+  /** The encoded protobuf payload. */
+  payload: Uint8Array;
+  /** `ce_subject`, e.g. the order id. Left out when absent. */
+  subject?: string;
+  /** W3C trace context of the current span, so the trace continues in the consumer. */
+  traceparent?: string;
+}
+
+export interface OutboxOptions {
+  /** `ce_source` of every message: the service's name, e.g. `order-service`. */
+  source: string;
+  /** Clock for `ce_time` (tests). */
+  now?: () => Date;
+  /** Id generator (tests); default UUIDv7, see uuid-v7.ts for why. */
+  newId?: () => string;
+}
+
+/**
+ * `created_at` is the insert time (`clock_timestamp()`), not the column default `now()` (the
+ * transaction's start). Two transactions that change the same order serialise on its row lock;
+ * as long as a service changes the order before enqueueing (it does: the message announces the
+ * change), the second transaction inserts after the first committed, so for one key insert time
+ * follows commit order, and `(created_at, id)` is the order the relay publishes in.
+ */
+const INSERT_OUTBOX = `INSERT INTO outbox (id, topic, message_key, event_type, payload, headers, traceparent, created_at)
+VALUES ($1::uuid, $2, $3, $4, $5, $6::jsonb, $7, clock_timestamp())`;
+
+/**
+ * Writes messages to the outbox table inside the caller's transaction: the message exists if
+ * and only if the state change it announces commits. `OutboxRelay` publishes it afterwards.
+ */
+export class Outbox {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(private readonly options: OutboxOptions) {
+    if (!options.source) throw new Error('Outbox: source (the service name) is required');
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? uuidv7;
+  }
+
+  /**
+   * Inserts one message; resolves to its id (also its `ce_id` header).
+   * @param tx the caller's transaction, e.g. the `tx` of `prisma.$transaction(async (tx) => ...)`.
+   *   Passing the Prisma client itself works too, but then the message is not atomic with anything.
+   */
+  async enqueue(tx: SqlExecutor, message: OutboxMessage): Promise<string> {
+    const id = this.newId();
+    const headers = envelopeHeaders({
+      id,
+      type: message.type,
+      source: this.options.source,
+      time: this.now(),
+      subject: message.subject,
+      traceparent: message.traceparent,
+    });
+    await tx.$executeRawUnsafe(
+      INSERT_OUTBOX,
+      id,
+      message.topic,
+      message.key,
+      message.type,
+      Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength),
+      JSON.stringify(headers),
+      message.traceparent ?? null,
+    );
+    return id;
+  }
+
+  /**
+   * {@link enqueue} for an event of the catalog: topic, type and encoding come from `EVENTS.<Name>`.
+   * @example outbox.enqueueEvent(tx, EVENTS.OrderConfirmed, confirmed, { key: order.id, subject: order.id })
+   */
+  enqueueEvent<T>(
+    tx: SqlExecutor,
+    event: EventDefinition<T>,
+    payload: T,
+    options: { key: string; subject?: string; traceparent?: string },
+  ): Promise<string> {
+    return this.enqueue(tx, {
+      topic: event.topic,
+      type: event.type,
+      payload: event.codec.encode(payload).finish(),
+      ...options,
+    });
+  }
+}

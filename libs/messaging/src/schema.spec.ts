@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  MESSAGING_MIGRATION_EXTRAS_SQL,
+  MESSAGING_PRISMA_MODELS,
+  MESSAGING_SCHEMA_SQL,
+  MESSAGING_TABLES_SQL,
+} from './schema';
+
+describe('the messaging schema', () => {
+  // The README shows the blocks inside a numbered list, indented by three spaces.
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8').replace(/^ {3}/gm, '');
+
+  it('is documented in the README exactly as exported', () => {
+    expect(readme).toContain(MESSAGING_PRISMA_MODELS.trim());
+    expect(readme).toContain(MESSAGING_TABLES_SQL.trim());
+    expect(readme).toContain(MESSAGING_MIGRATION_EXTRAS_SQL.trim());
+  });
+
+  it('is the tables, then what Prisma cannot express', () => {
+    expect(MESSAGING_SCHEMA_SQL).toBe(`${MESSAGING_TABLES_SQL}\n${MESSAGING_MIGRATION_EXTRAS_SQL}`);
+    expect(MESSAGING_MIGRATION_EXTRAS_SQL).toMatch(/WHERE "published_at" IS NULL/);
+    expect(MESSAGING_MIGRATION_EXTRAS_SQL).toMatch(
+      /AFTER INSERT ON "outbox"\s+FOR EACH STATEMENT EXECUTE FUNCTION "outbox_notify"\(\)/,
+    );
+    expect(MESSAGING_MIGRATION_EXTRAS_SQL).toContain(`pg_notify('outbox', '')`);
+  });
+});
