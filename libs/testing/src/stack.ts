@@ -102,8 +102,8 @@ function userServiceEnv(): Record<string, string> {
 function gatewayEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const pick = (name: string, fallback: string) => env[name] ?? fallback;
   return {
-    JWT_ISSUER: 'ecommerce-platform',
-    JWT_AUDIENCE: 'ecommerce-api',
+    JWT_ISSUER: DEV_JWT.issuer,
+    JWT_AUDIENCE: DEV_JWT.audience,
     TRUST_PROXY_HOPS: '0',
     BACKEND_DEADLINE_MS: pick('BACKEND_DEADLINE_MS', '2000'),
     BACKEND_RETRIES: pick('BACKEND_RETRIES', '2'),
