@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { notificationV1 } from '@ecommerce/contracts';
+import { PrismaService } from '../database/prisma.service';
+import { notificationErrors } from './notifications.errors';
+import { toNotificationMessage } from './notification.mapper';
+import { parseListQuery } from './notifications.validation';
+
+/**
+ * The notifications a user has been sent. The caller (the gateway) passes the user id from
+ * the verified token; this service on the internal network trusts it to.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Newest first; ties on the creation time are broken by id, so pages never overlap. */
+  async list(request: notificationV1.ListNotificationsRequest): Promise<notificationV1.ListNotificationsResponse> {
+    const { query, problems } = parseListQuery(request);
+    if (problems.length) throw notificationErrors.validationFailed(problems);
+    const where = { userId: query.userId };
+    const [notifications, total] = await this.prisma.$transaction([
+      this.prisma.notification.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (query.page - 1) * query.limit,
+        take: query.limit,
+      }),
+      this.prisma.notification.count({ where }),
+    ]);
+    return {
+      data: notifications.map(toNotificationMessage),
+      pagination: { page: query.page, limit: query.limit, total, pages: Math.ceil(total / query.limit) },
+    };
+  }
+}

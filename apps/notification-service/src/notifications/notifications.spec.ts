@@ -1,0 +1,63 @@
+import { status } from '@grpc/grpc-js';
+import { notificationV1 } from '@ecommerce/contracts';
+import type { Notification } from '../generated/prisma/client';
+import { toNotificationMessage } from './notification.mapper';
+import { NOTIFICATION_ERROR_CODES, notificationErrors, notificationErrorStatus } from './notifications.errors';
+import { parseListQuery } from './notifications.validation';
+
+const userId = '6f1c2a4e-8a7d-4a8e-9d61-1f0a3b2c4d5e';
+
+describe('notificationErrorStatus', () => {
+  it('maps each domain error to its status, and anything else to INTERNAL', () => {
+    expect(notificationErrorStatus(notificationErrors.validationFailed([]).code)).toBe(status.INVALID_ARGUMENT);
+    for (const code of NOTIFICATION_ERROR_CODES) expect(notificationErrorStatus(code)).not.toBe(status.INTERNAL);
+    expect(notificationErrorStatus('SOMETHING_ELSE')).toBe(status.INTERNAL);
+  });
+});
+
+describe('parseListQuery', () => {
+  it('reads 0 (unset in proto3) as page 1 and the default page size', () => {
+    expect(parseListQuery({ userId, page: 0, limit: 0 })).toEqual({ query: { userId, page: 1, limit: 10 }, problems: [] });
+  });
+
+  it('wants a user UUID, a page of 1 or more and a limit of 1 to 100', () => {
+    expect(parseListQuery({ userId: 'me', page: -2, limit: 101 }).problems).toEqual([
+      { field: 'userId', message: 'must be a UUID' },
+      { field: 'page', message: 'must be 1 or more' },
+      { field: 'limit', message: 'must be 1 to 100' },
+    ]);
+  });
+});
+
+describe('toNotificationMessage', () => {
+  const row: Notification = {
+    id: '11111111-1111-4111-8111-111111111111',
+    userId,
+    type: 'ORDER_CONFIRMED',
+    channel: 'email',
+    recipient: 'ada@example.com',
+    subject: 'Your order is confirmed',
+    orderId: '22222222-2222-4222-8222-222222222222',
+    dedupKey: 'ORDER_CONFIRMED:22222222-2222-4222-8222-222222222222',
+    createdAt: new Date('2026-01-02T03:04:05.678Z'),
+  };
+
+  it('shows the user what was sent, without the recipient address or the dedup key', () => {
+    expect(toNotificationMessage(row)).toEqual({
+      id: row.id,
+      userId,
+      type: notificationV1.NotificationType.ORDER_CONFIRMED,
+      channel: notificationV1.NotificationChannel.EMAIL,
+      subject: 'Your order is confirmed',
+      orderId: row.orderId,
+      createdAt: '2026-01-02T03:04:05.678Z',
+    });
+  });
+
+  it('leaves orderId out when there is none, and reads an unknown channel as UNSPECIFIED', () => {
+    const message = toNotificationMessage({ ...row, type: 'WELCOME', orderId: null, channel: 'sms' });
+    expect(message).not.toHaveProperty('orderId');
+    expect(message.type).toBe(notificationV1.NotificationType.WELCOME);
+    expect(message.channel).toBe(notificationV1.NotificationChannel.UNSPECIFIED);
+  });
+});
