@@ -65,6 +65,6 @@ export function setUpOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'E-commerce platform API',
-    swaggerOptions: { persistAuthorization: true },
+    swaggerOptions: { deepLinking: true },
   });
 }
