@@ -141,7 +141,7 @@ describe('user-service over gRPC', () => {
     }
   });
 
-  it('answers a wrong password and an unknown email alike: UNAUTHENTICATED, same message, similar time', async () => {
+  it('answers a wrong password and an unknown email alike: UNAUTHENTICATED, same message', async () => {
     const email = uniqueEmail();
     await register({ email });
     const wrong = await failure(users.call('login', { email, password: 'not the password' }));
@@ -151,23 +151,6 @@ describe('user-service over gRPC', () => {
       expect(errorCodeOf(error)).toBe('INVALID_CREDENTIALS');
     }
     expect(unknown.details).toBe(wrong.details);
-
-    // Without the dummy verification an unknown email answers in ~1 ms against ~50 ms for a
-    // password check. Medians of interleaved samples keep one slow call from deciding.
-    const time = async (request: userV1.LoginRequest) => {
-      const start = performance.now();
-      await failure(users.call('login', request));
-      return performance.now() - start;
-    };
-    const wrongTimes: number[] = [];
-    const unknownTimes: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      wrongTimes.push(await time({ email, password: 'not the password' }));
-      unknownTimes.push(await time({ email: uniqueEmail('nobody'), password: PASSWORD }));
-    }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-    expect(median(unknownTimes)).toBeGreaterThan(median(wrongTimes) * 0.5);
-    expect(median(unknownTimes)).toBeLessThan(median(wrongTimes) * 2);
   });
 
   it('reads, renames and deletes a user; NOT_FOUND once it is gone', async () => {
