@@ -27,8 +27,14 @@ async function bootstrap(): Promise<void> {
   app.use(
     helmet({
       contentSecurityPolicy: {
-        // Swagger UI at /docs runs from its own files, but styles some elements inline.
-        directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+        directives: {
+          // Swagger UI at /docs runs from its own files, but styles some elements inline.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          // Off: over plain HTTP on any host but localhost it would send the browser to
+          // https:// for /docs' assets. TLS is the job of whatever terminates it in front.
+          'upgrade-insecure-requests': null,
+        },
       },
     }),
   );
