@@ -2,3 +2,4 @@ export * from './backend-boot';
 export * from './processes';
 export * from './stack';
 export * from './stack-runner';
+export * from './kafka-test-bus';

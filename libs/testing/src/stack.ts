@@ -71,8 +71,17 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
     ...(name === 'user-service' ? userServiceEnv() : {}),
+    ...(name === 'payment-service' ? paymentServiceEnv(env) : {}),
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
     ...(name === 'order-service' ? { INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options) } : {}),
+  };
+}
+
+/** The simulated provider's retries of a transient error: the product's defaults, overridable. */
+function paymentServiceEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    PAYMENT_MAX_ATTEMPTS: env['PAYMENT_MAX_ATTEMPTS'] ?? '3',
+    PAYMENT_RETRY_BASE_MS: env['PAYMENT_RETRY_BASE_MS'] ?? '100',
   };
 }
 

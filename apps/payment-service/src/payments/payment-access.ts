@@ -5,15 +5,9 @@ export interface Caller {
   callerIsAdmin: boolean;
 }
 
-/**
- * The customer who owns the payment's order, if the row says.
- *
- * The `payments` table does not record it yet: the saga that writes payments is to store
- * CapturePayment.user_id there. Until it does, no owner can be proven, so only an admin is
- * shown a payment (see {@link mayRead}): failing closed, never open.
- */
-export function ownerOf(_payment: Payment): string | undefined {
-  return undefined;
+/** The customer who placed the payment's order (CapturePayment.user_id, stored with it). */
+export function ownerOf(payment: Payment): string {
+  return payment.userId;
 }
 
 /** An admin reads any payment; a customer only the payments of their own orders. */

@@ -9,11 +9,11 @@ const STATUSES: Record<PaymentStatus, paymentV1.PaymentStatus> = {
 };
 
 /** What a reader may see of a payment: not the method or the provider attempts. */
-export function toPaymentMessage(payment: Payment, userId: string): paymentV1.Payment {
+export function toPaymentMessage(payment: Payment): paymentV1.Payment {
   return {
     id: payment.id,
     orderId: payment.orderId,
-    userId,
+    userId: payment.userId,
     amountCents: payment.amountCents,
     currency: payment.currency,
     status: STATUSES[payment.status],

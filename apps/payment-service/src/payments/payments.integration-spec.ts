@@ -24,6 +24,7 @@ describe('payment-service payments over gRPC', () => {
   let payments: ResilientGrpcClient<paymentV1.PaymentServiceClient>;
   const orderIds: string[] = [];
   const admin = { callerUserId: randomUUID(), callerIsAdmin: true };
+  const customer = randomUUID();
 
   beforeAll(async () => {
     const port = await freePort();
@@ -43,7 +44,16 @@ describe('payment-service payments over gRPC', () => {
     const orderId = randomUUID();
     orderIds.push(orderId);
     return db.payment.create({
-      data: { orderId, amountCents: 4_990, currency: 'EUR', status: 'CAPTURED', method: 'pm_card_visa', attempts: 1, ...data },
+      data: {
+        orderId,
+        userId: customer,
+        amountCents: 4_990,
+        currency: 'EUR',
+        status: 'CAPTURED',
+        method: 'pm_card_visa',
+        attempts: 1,
+        ...data,
+      },
     });
   }
 
@@ -53,7 +63,7 @@ describe('payment-service payments over gRPC', () => {
       payment: {
         id: row.id,
         orderId: row.orderId,
-        userId: '',
+        userId: customer,
         amountCents: 4_990,
         currency: 'EUR',
         status: paymentV1.PaymentStatus.CAPTURED,
@@ -79,9 +89,18 @@ describe('payment-service payments over gRPC', () => {
     expect(errorCodeOf(error)).toBe('PAYMENT_NOT_FOUND');
   });
 
-  // payments has no owner column yet (see payment-access.ts): a customer cannot be shown to
-  // own a payment, so every non-admin read is NOT_FOUND rather than anyone's payment.
-  it('answers NOT_FOUND to a customer it cannot prove owns the order', async () => {
+  it('lets the customer who placed the order read its payment', async () => {
+    const row = await insertPayment();
+    const { payment } = await payments.call('getPaymentByOrder', {
+      orderId: row.orderId,
+      callerUserId: customer,
+      callerIsAdmin: false,
+    });
+    expect(payment).toMatchObject({ id: row.id, orderId: row.orderId, userId: customer });
+  });
+
+  // The same answer as for an order without a payment: nothing tells that the order exists.
+  it('answers NOT_FOUND to another customer', async () => {
     const row = await insertPayment();
     const error = await failure(
       payments.call('getPaymentByOrder', { orderId: row.orderId, callerUserId: randomUUID(), callerIsAdmin: false }),

@@ -28,6 +28,6 @@ export class PaymentsService {
     const payment = await this.prisma.payment.findUnique({ where: { orderId: request.orderId } });
     // Someone else's payment gets the same answer as none at all.
     if (!payment || !mayRead(request, ownerOf(payment))) throw paymentErrors.paymentNotFound();
-    return toPaymentMessage(payment, ownerOf(payment) ?? '');
+    return toPaymentMessage(payment);
   }
 }

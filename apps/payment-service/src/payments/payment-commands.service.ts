@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EventDefinition, paymentEventsV1 } from '@ecommerce/contracts';
+import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import type { PrismaTx } from '../database/prisma.service';
+import type { Payment } from '../generated/prisma/client';
+import { MessagingService } from '../messaging/messaging.service';
+import { PAYMENT_PROVIDER, type PaymentProvider } from '../provider/payment-provider';
+import { captureWithRetries, type RetryPolicy } from './capture-with-retries';
+import { parseCaptureCommand, parseRefundCommand } from './payment-commands.validation';
+import { captureReply, type PaymentReply, refundReply } from './payment-replies';
+import { refundDecision } from './payment-state';
+
+/** Where a reply goes on from: the command's trace, so one order stays one trace. */
+export interface CommandContext {
+  traceparent?: string;
+}
+
+/**
+ * The saga's payment step. Each method runs in the transaction of the inbox consumer, which
+ * also records the command's message id: the payment row, the reply in the outbox and the inbox
+ * row commit together or not at all.
+ *
+ * Exactly once, in layers:
+ * - the same message again (same `ce_id`): the inbox skips it, nothing runs;
+ * - the same command in another message (a new `ce_id`): the order's payment row exists (unique
+ *   `order_id`), so nothing is charged and the first outcome is answered again;
+ * - two deliveries at once (a consumer group rebalance): a transaction-scoped advisory lock per
+ *   order makes the second wait for the first to commit, then it finds the row;
+ * - a crash after the provider charged, before the commit: the command comes again and the
+ *   provider is called again with the same idempotency key (the order id), which returns the
+ *   first charge instead of making a second one.
+ *
+ * The provider is called inside the transaction, retries included (at most
+ * RETRY_WAIT_BUDGET_MS of waits, see config.ts): the row lock and the result then commit as one,
+ * with no "pending" state to recover after a crash. The cost is a transaction held open for the
+ * provider's latency, which a simulated provider keeps at zero; a slow real provider would move
+ * the call out of the transaction (record the attempt, call, record the result).
+ */
+@Injectable()
+export class PaymentCommandsService {
+  private readonly logger = new Logger(PaymentCommandsService.name);
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly messaging: MessagingService,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.retry = { maxAttempts: config.PAYMENT_MAX_ATTEMPTS, baseMs: config.PAYMENT_RETRY_BASE_MS };
+  }
+
+  /** CapturePayment: charge the order once, record the payment, reply with its outcome. */
+  async capture(tx: PrismaTx, message: paymentEventsV1.CapturePayment, context: CommandContext): Promise<Payment> {
+    const command = parseCaptureCommand(message);
+    await lockOrder(tx, command.orderId);
+    const existing = await tx.payment.findUnique({ where: { orderId: command.orderId } });
+    if (existing) {
+      this.logger.log(`order ${command.orderId} already has a ${existing.status} payment: nothing charged, answered again`);
+      await this.reply(tx, captureReply(existing), context);
+      return existing;
+    }
+
+    const result = await captureWithRetries(
+      this.provider,
+      { idempotencyKey: command.orderId, amountCents: command.amountCents, currency: command.currency, method: command.method },
+      this.retry,
+    );
+    const payment = await tx.payment.create({
+      data: {
+        orderId: command.orderId,
+        userId: command.userId,
+        amountCents: command.amountCents,
+        currency: command.currency,
+        method: command.method,
+        attempts: result.attempts,
+        ...(result.outcome === 'captured'
+          ? { status: 'CAPTURED', providerChargeId: result.chargeId }
+          : result.outcome === 'declined'
+            ? { status: 'DECLINED', declineCode: result.declineCode }
+            : { status: 'FAILED', lastError: result.error.slice(0, 500) }),
+      },
+    });
+    this.logger.log(`order ${payment.orderId}: payment ${payment.status} after ${payment.attempts} provider call(s)`);
+    await this.reply(tx, captureReply(payment), context);
+    return payment;
+  }
+
+  /** RefundPayment: refund a captured payment once; always answer with PaymentRefunded. */
+  async refund(tx: PrismaTx, message: paymentEventsV1.RefundPayment, context: CommandContext): Promise<Payment | null> {
+    const { orderId } = parseRefundCommand(message);
+    await lockOrder(tx, orderId);
+    let payment = await tx.payment.findUnique({ where: { orderId } });
+    const decision = refundDecision(payment?.status);
+    if (payment && decision === 'refund') {
+      // A transient provider error propagates: the consumer retries the message with backoff,
+      // then dead-letters it. The key makes a retried refund return the first one.
+      await this.provider.refund({
+        idempotencyKey: `refund:${orderId}`,
+        chargeId: payment.providerChargeId ?? '',
+        amountCents: payment.amountCents,
+      });
+      payment = await tx.payment.update({
+        where: { id: payment.id },
+        data: { status: 'REFUNDED', refundedAt: new Date() },
+      });
+    }
+    this.logger.log(`order ${orderId}: refund ${decision}`);
+    await this.reply(tx, refundReply(orderId, payment), context);
+    return payment;
+  }
+
+  private async reply(tx: PrismaTx, reply: PaymentReply, context: CommandContext): Promise<void> {
+    const { orderId } = reply.payload;
+    // Each member of the union pairs an event with its own payload type.
+    await this.messaging.outbox.enqueueEvent(tx, reply.event as EventDefinition<unknown>, reply.payload, {
+      key: orderId,
+      subject: orderId,
+      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+    });
+  }
+}
+
+/**
+ * Serialises everything this service does to one order, for the rest of the transaction: a
+ * second delivery of the order's command (a rebalance) waits here, then finds the first one's row.
+ */
+async function lockOrder(tx: PrismaTx, orderId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`payment:${orderId}`}, 0))`;
+}
