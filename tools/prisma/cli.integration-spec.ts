@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -62,28 +63,46 @@ afterAll(async () => {
   for (const service of SERVICES) await dropDatabaseIfExists(testDatabaseUrl(service));
 });
 
+/** The committed migrations of a service, oldest first, as the tool must apply them. */
+const committedMigrations = (service: Service): string[] =>
+  readdirSync(join(DEFAULT_PRISMA_DIR, service, 'migrations'), { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        existsSync(join(DEFAULT_PRISMA_DIR, service, 'migrations', entry.name, 'migration.sql')),
+    )
+    .map((entry) => entry.name)
+    .sort();
+
+const plural = (count: number) => `${count} migration${count === 1 ? '' : 's'}`;
+
 describe('db:migrate', () => {
   it('applies every service migration to a fresh database, then nothing the second time', async () => {
     const first = await run(['migrate'], testEnv);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     for (const service of SERVICES) {
+      const migrations = committedMigrations(service);
+      expect(migrations.length).toBeGreaterThan(0);
       expect(first.stdout).toContain(
-        `${service}: applied 1 migration to prisma_test_${runId}_${service}: 20261127000000_init`,
+        `${service}: applied ${plural(migrations.length)} to prisma_test_${runId}_${service}: ${migrations.join(', ')}`,
       );
     }
 
     const second = await run(['migrate'], testEnv);
     expect(second.code).toBe(0);
+    const orderMigrations = committedMigrations('order');
     expect(second.stdout).toContain(
-      `order: prisma_test_${runId}_order is up to date (1 migration)`,
+      `order: prisma_test_${runId}_order is up to date (${plural(orderMigrations.length)})`,
     );
     expect(second.stdout).not.toContain('applied');
 
     const history = await query<{ migration_name: string; finished: boolean }>(
       testDatabaseUrl('order'),
-      'SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations',
+      'SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name',
     );
-    expect(history).toEqual([{ migration_name: '20261127000000_init', finished: true }]);
+    expect(history).toEqual(
+      orderMigrations.map((migration_name) => ({ migration_name, finished: true })),
+    );
   }, 120_000);
 
   it('keeps the hand-written CHECK constraints: stock never goes negative', async () => {
