@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, jwtVerify } from 'jose';
 import { Client } from 'pg';
 import { Logger } from '@nestjs/common';
-import type { userV1 } from '@ecommerce/contracts';
+import { EVENTS, type userV1 } from '@ecommerce/contracts';
 import { parseConfig } from '@ecommerce/config';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
+import { Outbox } from '@ecommerce/messaging';
 import {
   AppProcess,
   appEnv,
@@ -172,9 +173,14 @@ describe('user-service signing keys, each test on an empty database', () => {
     try {
       const keys = await Promise.all(pools.map((prisma) => new SigningKeysService(prisma, config).current()));
       expect(new Set(keys.map((key) => key.kid)).size).toBe(1);
-      await Promise.all(pools.map((prisma) => new AdminSeed(prisma, new PasswordHasher(), config).ensureSeeded()));
+      const outbox = new Outbox({ source: 'user-service' });
+      await Promise.all(
+        pools.map((prisma) => new AdminSeed(prisma, new PasswordHasher(), outbox, config).ensureSeeded()),
+      );
       expect(await query('SELECT kid FROM signing_keys')).toEqual([{ kid: keys[0]?.kid }]);
       expect(await query('SELECT email, role FROM users')).toEqual([{ email: DEV_ADMIN.email, role: 'admin' }]);
+      // Announced once, by the one that created it.
+      expect(await query('SELECT event_type FROM outbox')).toEqual([{ event_type: EVENTS.UserRegistered.type }]);
     } finally {
       await Promise.all(pools.map((prisma) => prisma.$disconnect()));
       Logger.overrideLogger(['log', 'error', 'warn']);

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
 import { PrismaService } from '../database/prisma.service';
+import { Outbox } from '@ecommerce/messaging';
 import { PasswordHasher } from './password-hasher';
+import { enqueueUserRegistered } from './user-events';
 import { normaliseEmail } from './users.validation';
 
 const ADMIN_NAME = 'Administrator';
@@ -19,6 +21,7 @@ export class AdminSeed {
   constructor(
     private readonly prisma: PrismaService,
     private readonly passwords: PasswordHasher,
+    private readonly outbox: Outbox,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
@@ -43,12 +46,17 @@ export class AdminSeed {
 
     const passwordHash = await this.passwords.hash(ADMIN_PASSWORD);
     // INSERT ... ON CONFLICT DO NOTHING: instances starting together cannot create two
-    // admins, and none of them fails because another one got there first.
-    const { count } = await this.prisma.user.createMany({
-      data: [{ email, name: ADMIN_NAME, passwordHash, role: 'admin' }],
-      skipDuplicates: true,
+    // admins, and none of them fails because another one got there first. The one that created
+    // it also announces it (UserRegistered, same transaction), so the admin gets emails too.
+    const created = await this.prisma.$transaction(async (tx) => {
+      const [admin] = await tx.user.createManyAndReturn({
+        data: [{ email, name: ADMIN_NAME, passwordHash, role: 'admin' }],
+        skipDuplicates: true,
+      });
+      if (admin) await enqueueUserRegistered(this.outbox, tx, admin);
+      return admin !== undefined;
     });
-    if (count === 1) this.logger.log(`seeded the admin account ${email}`);
+    if (created) this.logger.log(`seeded the admin account ${email}`);
     else await this.reportExisting(email);
   }
 

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { commonV1, userV1 } from '@ecommerce/contracts';
 import { isRecordNotFound, isUniqueViolation } from '../database/prisma-errors';
 import { PrismaService } from '../database/prisma.service';
+import { Outbox } from '@ecommerce/messaging';
 import { PasswordHasher } from './password-hasher';
+import { enqueueUserRegistered } from './user-events';
 import { userErrors } from './users.errors';
 import { toUserMessage } from './user.mapper';
 import {
@@ -27,6 +29,7 @@ export class UsersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly passwords: PasswordHasher,
+    private readonly outbox: Outbox,
   ) {}
 
   async register(request: userV1.RegisterRequest): Promise<userV1.User> {
@@ -43,7 +46,12 @@ export class UsersService {
     try {
       // No "is it taken?" query first: two registrations at once would both pass it. The
       // unique index on the citext column decides, case-insensitively, and only once.
-      const user = await this.prisma.user.create({ data: { email, name, passwordHash, role: 'customer' } });
+      // The account and its UserRegistered event commit together (transactional outbox).
+      const user = await this.prisma.$transaction(async (tx) => {
+        const created = await tx.user.create({ data: { email, name, passwordHash, role: 'customer' } });
+        await enqueueUserRegistered(this.outbox, tx, created);
+        return created;
+      });
       return toUserMessage(user);
     } catch (error) {
       if (isUniqueViolation(error)) throw userErrors.emailTaken();

@@ -1,0 +1,17 @@
+import { EVENTS } from '@ecommerce/contracts';
+import type { Outbox } from '@ecommerce/messaging';
+import type { User } from '../generated/prisma/client';
+import type { PrismaTx } from '../database/prisma.service';
+
+/**
+ * Announces a new account on user.events.v1, keyed by the user id. Call it in the transaction
+ * that creates the user: the event then exists if and only if the account does.
+ */
+export function enqueueUserRegistered(outbox: Outbox, tx: PrismaTx, user: User): Promise<string> {
+  return outbox.enqueueEvent(
+    tx,
+    EVENTS.UserRegistered,
+    { userId: user.id, email: user.email, name: user.name, registeredAt: user.createdAt.toISOString() },
+    { key: user.id, subject: user.id },
+  );
+}
