@@ -2,19 +2,23 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@ecommerce/config';
 import { bootstrapGrpcService } from '@ecommerce/grpc';
 import { AppModule } from './app.module';
-import { configSchema } from './config';
+import { configSchema, SERVICE_NAME } from './config';
 import { PrismaService } from './database/prisma.service';
-
-const NAME = 'notification-service';
+import { MessagingService } from './messaging/messaging.service';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(NAME, configSchema);
+  const config = loadConfigOrExit(SERVICE_NAME, configSchema);
   await bootstrapGrpcService({
-    name: NAME,
+    name: SERVICE_NAME,
     config,
     module: AppModule.register(config),
     grpc: { service: 'notification' },
-    readinessProbe: (app) => app.get(PrismaService).ping(),
+    // Ready once the database answers and the events are being consumed. Not the SMTP server:
+    // while it is down, events are retried and then dead-lettered, and reads still work.
+    readinessProbe: async (app) => {
+      await app.get(PrismaService).ping();
+      app.get(MessagingService).assertRunning();
+    },
   });
 }
 

@@ -3,3 +3,4 @@ export * from './processes';
 export * from './stack';
 export * from './stack-runner';
 export * from './kafka-test-bus';
+export * from './smtp-sink';

@@ -72,6 +72,7 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
     ...(name === 'user-service' ? userServiceEnv() : {}),
     ...(name === 'payment-service' ? paymentServiceEnv(env) : {}),
+    ...(name === 'notification-service' ? notificationServiceEnv(env) : {}),
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
     ...(name === 'order-service' ? { INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options) } : {}),
   };
@@ -82,6 +83,17 @@ function paymentServiceEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return {
     PAYMENT_MAX_ATTEMPTS: env['PAYMENT_MAX_ATTEMPTS'] ?? '3',
     PAYMENT_RETRY_BASE_MS: env['PAYMENT_RETRY_BASE_MS'] ?? '100',
+  };
+}
+
+/**
+ * Where notification-service sends email: an SMTP sink on 1025 (`docker compose up mailpit`,
+ * or a test's own SmtpSink through SMTP_URL). Without one, emails are retried, then dead-lettered.
+ */
+function notificationServiceEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    SMTP_URL: env['SMTP_URL'] ?? `smtp://${HOST}:1025`,
+    MAIL_FROM: env['MAIL_FROM'] ?? 'Ecommerce Platform <no-reply@example.com>',
   };
 }
 

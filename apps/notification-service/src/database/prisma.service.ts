@@ -1,11 +1,14 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { type Prisma, PrismaClient } from '../generated/prisma/client';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+
+/** The client a handler gets inside `prisma.$transaction(async (tx) => ...)`. */
+export type PrismaTx = Prisma.TransactionClient;
 
 /** This service's own database (and no other: the generated client knows only its tables). */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
     super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL }) });
   }
@@ -15,7 +18,9 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     await this.$queryRaw`SELECT 1`;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // The last shutdown hook, not onModuleDestroy: the Kafka consumers stop before it
+  // (beforeApplicationShutdown) and may still be finishing a message in a transaction.
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

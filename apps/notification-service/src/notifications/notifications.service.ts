@@ -17,7 +17,8 @@ export class NotificationsService {
   async list(request: notificationV1.ListNotificationsRequest): Promise<notificationV1.ListNotificationsResponse> {
     const { query, problems } = parseListQuery(request);
     if (problems.length) throw notificationErrors.validationFailed(problems);
-    const where = { userId: query.userId };
+    // What was sent: not a notification still waiting for its user's address (notify.service.ts).
+    const where = { userId: query.userId, recipient: { not: null } };
     const [notifications, total] = await this.prisma.$transaction([
       this.prisma.notification.findMany({
         where,

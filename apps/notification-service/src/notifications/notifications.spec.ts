@@ -39,6 +39,7 @@ describe('toNotificationMessage', () => {
     subject: 'Your order is confirmed',
     orderId: '22222222-2222-4222-8222-222222222222',
     dedupKey: 'ORDER_CONFIRMED:22222222-2222-4222-8222-222222222222',
+    body: 'Hello Ada,',
     createdAt: new Date('2026-01-02T03:04:05.678Z'),
   };
 
