@@ -1,7 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from './config';
 import { DatabaseModule } from './database/database.module';
+import { MessagingModule } from './messaging/messaging.module';
+import { outboxProvider } from './messaging/outbox.provider';
 import { ProductsModule } from './products/products.module';
+import { ReservationsModule } from './reservations/reservations.module';
 
 @Module({})
 export class AppModule {
@@ -9,9 +12,9 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, ProductsModule],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }],
-      exports: [SERVICE_CONFIG],
+      imports: [DatabaseModule, ProductsModule, ReservationsModule, MessagingModule],
+      providers: [{ provide: SERVICE_CONFIG, useValue: config }, outboxProvider],
+      exports: [SERVICE_CONFIG, outboxProvider],
     };
   }
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { backendServiceEnv } from '@ecommerce/config';
 
+/** The name in logs and health reports, the Kafka client id and consumer group, and `ce_source`. */
+export const SERVICE_NAME = 'inventory-service';
+
 export const configSchema = z.object({
   ...backendServiceEnv,
   SEED_CATALOG: z

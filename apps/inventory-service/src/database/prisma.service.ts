@@ -1,7 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { type Prisma, PrismaClient } from '../generated/prisma/client';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+
+/** The client a `$transaction(async (tx) => ...)` callback (and a message handler) gets. */
+export type Tx = Prisma.TransactionClient;
 
 /** This service's own database (and no other: the generated client knows only its tables). */
 @Injectable()

@@ -24,7 +24,13 @@ export class CatalogSeeder {
    * down at boot delays seeding instead of crashing the service.
    */
   ensureSeeded(): Promise<void> {
-    if (!this.config.SEED_CATALOG) return Promise.resolve();
+    if (!this.config.SEED_CATALOG) {
+      if (!this.done) {
+        this.logger.log('catalog not seeded: SEED_CATALOG=false');
+        this.done = Promise.resolve();
+      }
+      return this.done;
+    }
     this.done ??= this.seed().catch((error: unknown) => {
       this.done = undefined;
       throw error;
@@ -53,6 +59,6 @@ export class CatalogSeeder {
       });
       return count;
     });
-    if (added > 0) this.logger.log(`catalog seeded: ${added} of ${CATALOG.length} products added`);
+    this.logger.log(`catalog seeded: ${added} of ${CATALOG.length} products added`);
   }
 }

@@ -11,6 +11,7 @@ import {
   appEnv,
   databaseUrl,
   freePort,
+  waitFor,
   waitForServing,
   WORKSPACE_ROOT,
 } from '@ecommerce/testing';
@@ -26,8 +27,15 @@ interface Running {
 
 const started: Running[] = [];
 
-/** inventory-service as a real process on a free port, and a plain gRPC client of it. */
-async function startInventory(env: Record<string, string> = {}): Promise<Running> {
+/**
+ * inventory-service as a real process on a free port, and a plain gRPC client of it. Resolves
+ * once it is SERVING, or with `untilSeeded` once its catalog seeder has run (for an instance
+ * that is never SERVING: see the seeding tests).
+ */
+async function startInventory(
+  env: Record<string, string> = {},
+  { untilSeeded = false } = {},
+): Promise<Running> {
   const port = await freePort();
   const app = AppProcess.start('inventory-service', {
     ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port } }),
@@ -39,7 +47,18 @@ async function startInventory(env: Record<string, string> = {}): Promise<Running
   });
   const running = { app, client };
   started.push(running);
-  await waitForServing(`127.0.0.1:${port}`, 30_000, app);
+  if (untilSeeded) {
+    await waitFor(
+      'the catalog seeder to run',
+      async () => {
+        if (!app.running) throw new Error(`inventory-service exited:\n${app.logs}`);
+        return /catalog (not )?seeded/.test(app.logs);
+      },
+      30_000,
+    );
+  } else {
+    await waitForServing(`127.0.0.1:${port}`, 30_000, app);
+  }
   return running;
 }
 
@@ -286,17 +305,28 @@ describe('inventory-service catalog seeding, on a database of its own', () => {
   const listAll = async (client: InventoryClient) =>
     (await client.call('listProducts', { page: 1, limit: 100 })).data;
 
+  // These instances own a scratch database, so they must not join the real consumer group of
+  // inventory.commands.v1 (they would take commands meant for the shared one and answer them
+  // from an empty catalog). With no broker to reach they never start messaging, so they are
+  // never SERVING either; gRPC works all the same, once the seeder has run.
+  const start = async (env: Record<string, string> = {}) =>
+    startInventory(
+      { DATABASE_URL: scratchUrl, KAFKA_BROKERS: `127.0.0.1:${await freePort()}`, ...env },
+      { untilSeeded: true },
+    );
+
   it('adds nothing with SEED_CATALOG=false', async () => {
-    const running = await startInventory({ DATABASE_URL: scratchUrl, SEED_CATALOG: 'false' });
+    const running = await start({ SEED_CATALOG: 'false' });
     await expect(listAll(running.client)).resolves.toEqual([]);
     await stop(running);
   });
 
   it('seeds the catalog once, with stock, even when two instances start together', async () => {
-    const [one, two] = await Promise.all([
-      startInventory({ DATABASE_URL: scratchUrl }),
-      startInventory({ DATABASE_URL: scratchUrl }),
-    ]);
+    const [one, two] = await Promise.all([start(), start()]);
+    const added = [one, two].map((running) =>
+      Number(/catalog seeded: (\d+) of/.exec(running.app.logs)?.[1]),
+    );
+    expect(added[0] + added[1]).toBe(CATALOG.length);
     const products = await listAll(two.client);
     expect(products.length).toBeGreaterThanOrEqual(10);
     expect(products.map((product) => product.sku).sort()).toEqual(
@@ -317,7 +347,8 @@ describe('inventory-service catalog seeding, on a database of its own', () => {
     const mug = products[0] as inventoryV1.Product;
     await one.client.call('restockProduct', { id: mug.id, quantity: 5 });
     await Promise.all([stop(one), stop(two)]);
-    const again = await startInventory({ DATABASE_URL: scratchUrl });
+    const again = await start();
+    expect(again.app.logs).toContain(`catalog seeded: 0 of ${CATALOG.length} products added`);
     const after = await listAll(again.client);
     expect(after).toHaveLength(CATALOG.length);
     expect(after.find((product) => product.id === mug.id)?.available).toBe(mug.available + 5);

@@ -16,6 +16,11 @@ export enum RejectionReason {
   INSUFFICIENT_STOCK = "REJECTION_REASON_INSUFFICIENT_STOCK",
   /** UNKNOWN_PRODUCT - At least one product does not exist (any more). */
   UNKNOWN_PRODUCT = "REJECTION_REASON_UNKNOWN_PRODUCT",
+  /**
+   * ORDER_RELEASED - The order's stock was released (it was cancelled) before this request
+   * arrived: nothing is reserved for it, whatever is in stock.
+   */
+  ORDER_RELEASED = "REJECTION_REASON_ORDER_RELEASED",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
@@ -30,6 +35,9 @@ export function rejectionReasonFromJSON(object: any): RejectionReason {
     case 2:
     case "REJECTION_REASON_UNKNOWN_PRODUCT":
       return RejectionReason.UNKNOWN_PRODUCT;
+    case 3:
+    case "REJECTION_REASON_ORDER_RELEASED":
+      return RejectionReason.ORDER_RELEASED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -45,6 +53,8 @@ export function rejectionReasonToNumber(object: RejectionReason): number {
       return 1;
     case RejectionReason.UNKNOWN_PRODUCT:
       return 2;
+    case RejectionReason.ORDER_RELEASED:
+      return 3;
     case RejectionReason.UNRECOGNIZED:
     default:
       return -1;

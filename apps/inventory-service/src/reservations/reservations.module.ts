@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ReservationsConsumer } from './reservations.consumer';
+import { ReservationsService } from './reservations.service';
+
+/** Per-order reservations of stock: the inventory side of the order saga (docs/saga.md). */
+@Module({
+  providers: [ReservationsService, ReservationsConsumer],
+  exports: [ReservationsConsumer],
+})
+export class ReservationsModule {}
