@@ -9,7 +9,7 @@ import {
   createProducer,
 } from '@ecommerce/kafka';
 import { envelopeHeaders } from '@ecommerce/messaging';
-import { type Admin, type Kafka, logLevel } from 'kafkajs';
+import { type Admin, type Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { waitFor } from './processes';
 
@@ -47,7 +47,15 @@ export class TopicCollector {
 
   /** @internal */
   push(message: ConsumedMessage): void {
-    if (this.filter(message)) this.messages.push(message);
+    // A filter that throws (a payload that does not decode: topics carry poison messages too)
+    // means "not ours"; rethrowing would leave the collector stuck on that message.
+    let ours = false;
+    try {
+      ours = this.filter(message);
+    } catch {
+      ours = false;
+    }
+    if (ours) this.messages.push(message);
   }
 
   /** The kept messages that `match`, once there are at least `count` of them. */
@@ -125,6 +133,29 @@ export class KafkaTestBus {
       partition: metadata.partition,
       offset: metadata.baseOffset ?? metadata.offset ?? '-1',
     };
+  }
+
+  /**
+   * One key per partition of `topic`, each hashing to that partition under the producers'
+   * default partitioner: to put a message in front of whatever any key will send next.
+   */
+  async keyPerPartition(topic: string): Promise<Map<number, string>> {
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const partitionMetadata = topics[0]?.partitions ?? [];
+    const partitioner = Partitioners.DefaultPartitioner();
+    const keys = new Map<number, string>();
+    while (keys.size < partitionMetadata.length) {
+      const key = randomUUID();
+      const partition = partitioner({ topic, partitionMetadata, message: { key, value: null } });
+      if (!keys.has(partition)) keys.set(partition, key);
+    }
+    return keys;
+  }
+
+  /** The members of a consumer group right now, as `clientId@host` (empty when nobody consumes). */
+  async groupMembers(groupId: string): Promise<string[]> {
+    const { groups } = await this.admin.describeGroups([groupId]);
+    return (groups[0]?.members ?? []).map((member) => `${member.clientId}@${member.clientHost}`);
   }
 
   /** Starts reading `topic` from its beginning with a new group; `filter` picks the test's messages. */
