@@ -222,6 +222,7 @@ describe('db:generate', () => {
         await prisma.payment.create({
           data: {
             orderId,
+            userId: randomUUID(),
             amountCents: 1299,
             currency: 'EUR',
             status: 'CAPTURED',
