@@ -1,10 +1,30 @@
 import './register-paths';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { E2E_STATE_FILE, Stack } from '@ecommerce/testing';
+import { createServer, type Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { E2E_STATE_FILE, freePort, HOST, KafkaTestBus, SmtpSink, Stack } from '@ecommerce/testing';
+import { ALL_CONSUMER_GROUPS } from './support/consumers';
 
-/** Starts the whole platform once, as real processes on free ports, for every e2e file. */
+/** What the global teardown (same process, another module context) stops. */
+export interface E2eGlobals {
+  stack: Stack;
+  smtp: SmtpSink;
+  mailServer: Server;
+}
+
+/**
+ * Starts the whole platform once, as real processes on free ports, for every e2e file, with a
+ * real SMTP server that notification-service sends to. Test files run in another module
+ * context: they read the stack's description from the run's state file (E2E_STATE_FILE in the
+ * environment, which test workers inherit) and the mail from {@link serveMail}.
+ */
 export default async function globalSetup(): Promise<void> {
+  await checkBroker();
+  // A state file per run: two e2e runs at once must not stop each other's stack.
+  process.env['E2E_STATE_FILE'] = join(dirname(E2E_STATE_FILE), `e2e-stack-${process.pid}.json`);
+
+  const smtp = await SmtpSink.start();
+  const mailServer = await serveMail(smtp);
   const stack = await Stack.startOnFreePorts({
     logLevel: process.env['E2E_LOG_LEVEL'] ?? 'warn',
     env: {
@@ -15,9 +35,64 @@ export default async function globalSetup(): Promise<void> {
       RATE_LIMIT_BURST: '10000',
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       RATE_LIMIT_PREFIX: `e2e-${Date.now()}`,
+      SMTP_URL: smtp.url,
     },
+  }).catch(async (error: unknown) => {
+    await Promise.all([new Promise((resolve) => mailServer.close(resolve)), smtp.stop()]);
+    throw error;
   });
+  (globalThis as { e2e?: E2eGlobals }).e2e = { stack, smtp, mailServer };
+
+  const address = mailServer.address();
+  const mailUrl = `http://${HOST}:${typeof address === 'object' && address ? address.port : 0}/mail`;
   mkdirSync(dirname(E2E_STATE_FILE), { recursive: true });
-  writeFileSync(E2E_STATE_FILE, JSON.stringify(stack.state(), null, 2));
-  process.stdout.write(`\ne2e stack up: gateway ${stack.gatewayUrl}\n`);
+  writeFileSync(
+    process.env['E2E_STATE_FILE'],
+    JSON.stringify({ ...stack.state(), mailUrl }, null, 2),
+  );
+  process.stdout.write(`\ne2e stack up: gateway ${stack.gatewayUrl}, SMTP sink ${smtp.url}\n`);
+}
+
+/** `GET /mail?to=<address>`: the emails the sink received for that address, as JSON. */
+async function serveMail(smtp: SmtpSink): Promise<Server> {
+  const server = createServer((req, res) => {
+    const to = new URL(req.url ?? '/', 'http://sink').searchParams.get('to') ?? '';
+    const mail = smtp
+      .to(to)
+      .map(({ to: recipients, subject, text, receivedAt }) => ({
+        to: recipients,
+        subject,
+        text,
+        receivedAt,
+      }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(mail));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => resolve());
+  });
+  return server;
+}
+
+/**
+ * The sagas need a broker (`npm test` starts one; locally `npm run infra:up`): fail at once with
+ * that hint rather than with orders that time out. The services' consumer groups are named
+ * after them, so another stack's services on the same broker share our groups and take some of
+ * our messages: say so, it explains orders that never finish.
+ */
+async function checkBroker(): Promise<void> {
+  const bus = await KafkaTestBus.connect('e2e-setup');
+  try {
+    for (const group of ALL_CONSUMER_GROUPS) {
+      const members = await bus.groupMembers(group);
+      if (members.length > 0) {
+        process.stdout.write(
+          `\nwarning: consumer group ${group} already has members (${members.join(', ')}): a service of another stack consumes from this broker and will take some of the e2e stack's messages\n`,
+        );
+      }
+    }
+  } finally {
+    await bus.close();
+  }
 }

@@ -6,10 +6,20 @@ import { APP_NAMES, type AppName, appEnv, BACKEND_NAMES, type BackendName, grpcA
 export interface StackState {
   gatewayUrl: string;
   apps: Record<AppName, { pid: number; env: Record<string, string>; logFile: string }>;
+  /** Where the e2e global setup serves the mail its SMTP sink received, as JSON (`?to=<address>`). */
+  mailUrl?: string;
 }
 
 /** Where the e2e global setup leaves the running stack's description for the tests. */
 export const E2E_STATE_FILE = join(WORKSPACE_ROOT, '.local', 'e2e-stack.json');
+
+/**
+ * The state file of this e2e run: `E2E_STATE_FILE` from the environment when the global setup
+ * chose one of its own (so two runs at once do not overwrite each other's), else the default.
+ */
+export function e2eStateFile(): string {
+  return process.env['E2E_STATE_FILE'] ?? E2E_STATE_FILE;
+}
 
 /** Every app of the platform running as a real process, started from one {@link StackOptions}. */
 export class Stack {
@@ -86,7 +96,7 @@ export class Stack {
 export class E2eStack {
   private readonly started = new Map<AppName, AppProcess>();
 
-  constructor(readonly state: StackState = JSON.parse(readFileSync(E2E_STATE_FILE, 'utf8')) as StackState) {}
+  constructor(readonly state: StackState = JSON.parse(readFileSync(e2eStateFile(), 'utf8')) as StackState) {}
 
   get gatewayUrl(): string {
     return this.state.gatewayUrl;
@@ -104,13 +114,30 @@ export class E2eStack {
     await waitFor(`${name} (pid ${pid}) to exit`, async () => !alive(pid), 15_000, 100);
   }
 
+  /** Whether the app's current process is alive. */
+  isRunning(name: AppName): boolean {
+    return alive(this.state.apps[name].pid);
+  }
+
+  /** SIGKILL to the app's current process (a crash: no shutdown hooks run); resolves once it has exited. */
+  async kill(name: AppName): Promise<void> {
+    const own = this.started.get(name);
+    if (own) {
+      await own.kill();
+      return;
+    }
+    const { pid } = this.state.apps[name];
+    signal(pid, 'SIGKILL');
+    await waitFor(`${name} (pid ${pid}) to die`, async () => !alive(pid), 15_000, 50);
+  }
+
   /** Starts the app again with the env it had, waits until it is ready, records its pid. */
   async start(name: AppName): Promise<void> {
     const { env } = this.state.apps[name];
     const app = AppProcess.start(name, env);
     this.started.set(name, app);
     this.state.apps[name] = { ...this.state.apps[name], pid: app.pid ?? -1 };
-    writeFileSync(E2E_STATE_FILE, JSON.stringify(this.state, null, 2));
+    writeFileSync(e2eStateFile(), JSON.stringify(this.state, null, 2));
     if (name !== 'gateway') await waitForServing(`${HOST}:${env['GRPC_PORT']}`, 60_000, app);
   }
 }
