@@ -186,13 +186,21 @@ describe('orders', () => {
       }
     });
 
-    // CancelOrder answers UNIMPLEMENTED until the saga can compensate: the gateway's 501.
-    // Once it lands: 202 for the owner (then CANCELLED/CUSTOMER_REQUEST), 404 for anyone
-    // else, 409 for an order already cancelled.
-    it('POST /orders/:id/cancel → 501 problem+json until the saga can cancel', async () => {
-      const res = await api().post(`/api/v1/orders/${adasOrder}/cancel`).set(ada.auth);
-      expect(expectProblem(res, 501).detail).toBe('This operation is not available yet.');
-      expectProblem(await api().post(`/api/v1/orders/${adasOrder}/cancel`), 401);
+    it('POST /orders/:id/cancel → 202 with the order for its owner, then CANCELLED/CUSTOMER_REQUEST; 409 once cancelled', async () => {
+      const placed = await place(ada, { items: [{ productId: first().id, quantity: 1 }] }).expect(202);
+      const id = placed.body.id as string;
+      expectProblem(await api().post(`/api/v1/orders/${id}/cancel`).set(bob.auth), 404);
+      const accepted = await api().post(`/api/v1/orders/${id}/cancel`).set(ada.auth).expect(202);
+      // Accepted: the refund and the stock return are asynchronous.
+      expect(accepted.body).toMatchObject({ id, userId: ada.id, status: expect.stringMatching(/^(PENDING|CONFIRMED)$/) });
+      let order = accepted.body as { status: string; cancellationReason?: string };
+      for (const deadline = Date.now() + 30_000; order.status !== 'CANCELLED' && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        order = (await api().get(`/api/v1/orders/${id}`).set(ada.auth).expect(200)).body;
+      }
+      expect(order).toMatchObject({ status: 'CANCELLED', cancellationReason: 'CUSTOMER_REQUEST' });
+      expectProblem(await api().post(`/api/v1/orders/${id}/cancel`).set(ada.auth), 409);
+      expectProblem(await api().post(`/api/v1/orders/${id}/cancel`), 401);
       expect(invalidFields(await api().post('/api/v1/orders/nope/cancel').set(ada.auth))).toEqual(['id']);
     });
   });

@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@ecommerce/config';
 import { bootstrapGrpcService } from '@ecommerce/grpc';
 import { AppModule } from './app.module';
-import { configSchema } from './config';
+import { configSchema, SERVICE_NAME as NAME } from './config';
 import { PrismaService } from './database/prisma.service';
-
-const NAME = 'order-service';
+import { Messaging } from './messaging/messaging';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(NAME, configSchema);
@@ -14,7 +13,11 @@ async function main(): Promise<void> {
     config,
     module: AppModule.register(config),
     grpc: { service: 'order' },
-    readinessProbe: (app) => app.get(PrismaService).ping(),
+    // Ready while its database answers and its Kafka side (outbox relay, reply consumer) runs.
+    readinessProbe: async (app) => {
+      await app.get(PrismaService).ping();
+      app.get(Messaging, { strict: false }).assertRunning();
+    },
   });
 }
 

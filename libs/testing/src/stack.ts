@@ -74,7 +74,7 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     ...(name === 'payment-service' ? paymentServiceEnv(env) : {}),
     ...(name === 'notification-service' ? notificationServiceEnv(env) : {}),
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
-    ...(name === 'order-service' ? { INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options) } : {}),
+    ...(name === 'order-service' ? orderServiceEnv(env, options) : {}),
   };
 }
 
@@ -83,6 +83,14 @@ function paymentServiceEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return {
     PAYMENT_MAX_ATTEMPTS: env['PAYMENT_MAX_ATTEMPTS'] ?? '3',
     PAYMENT_RETRY_BASE_MS: env['PAYMENT_RETRY_BASE_MS'] ?? '100',
+  };
+}
+
+function orderServiceEnv(env: NodeJS.ProcessEnv, options: StackOptions): Record<string, string> {
+  return {
+    INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options),
+    SAGA_TIMEOUT_MS: env['SAGA_TIMEOUT_MS'] ?? '30000',
+    SAGA_SWEEP_INTERVAL_MS: env['SAGA_SWEEP_INTERVAL_MS'] ?? '1000',
   };
 }
 

@@ -94,10 +94,15 @@ export class OrdersController {
 
   @Post(':id/cancel')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel an order (its owner): the payment is refunded and the stock returned' })
+  @ApiOperation({
+    summary: 'Cancel an order (its owner): the payment is refunded and the stock returned',
+    description:
+      'Answers at once with the order, still PENDING or CONFIRMED: it becomes CANCELLED (`CUSTOMER_REQUEST`) ' +
+      'once the refund and the stock return are acknowledged. 409 for an order that is CANCELLED already.',
+  })
   @Validate({ params: idParams })
   @ApiJson(202, orderSchema, 'the order as the cancellation starts')
-  @ApiProblems(400, 401, 404, 409, 501)
+  @ApiProblems(400, 401, 404, 409)
   async cancel(@CurrentUser() user: AuthenticatedUser, @Param() { id }: z.output<typeof idParams>): Promise<OrderResponse> {
     // The owner only: an admin gets 404 for another customer's order here, as anyone else.
     const { order } = await this.backends.orders.call('cancelOrder', { orderId: id, callerUserId: user.id, callerIsAdmin: false });

@@ -1,11 +1,11 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
 
 /** This service's own database (and no other: the generated client knows only its tables). */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
     super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL }) });
   }
@@ -15,7 +15,9 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     await this.$queryRaw`SELECT 1`;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // The last shutdown hook: the deadline sweeper (onModuleDestroy) and the Kafka consumer
+  // (beforeApplicationShutdown) may still be finishing a transaction before it.
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

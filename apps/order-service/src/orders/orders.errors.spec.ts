@@ -10,8 +10,8 @@ describe('grpcStatusOf', () => {
     ['ORDER_NOT_FOUND', status.NOT_FOUND],
     ['IDEMPOTENCY_KEY_REUSED', status.FAILED_PRECONDITION],
     ['ORDER_TRANSITION_NOT_ALLOWED', status.FAILED_PRECONDITION],
+    ['ORDER_ALREADY_CANCELLED', status.FAILED_PRECONDITION],
     ['INVENTORY_UNAVAILABLE', status.UNAVAILABLE],
-    ['NOT_IMPLEMENTED', status.UNIMPLEMENTED],
   ])('%s → %s', (code, expected) => {
     expect(grpcStatusOf(code)).toBe(expected);
   });

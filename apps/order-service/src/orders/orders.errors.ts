@@ -13,11 +13,12 @@ export type OrderErrorCode =
   | 'ORDER_NOT_FOUND'
   // The same Idempotency-Key with a different request (the gateway answers 422).
   | 'IDEMPOTENCY_KEY_REUSED'
-  // The order state machine refused a status change (e.g. cancelling a cancelled order).
+  // The order state machine refused a status change (e.g. confirming a cancelled order).
   | 'ORDER_TRANSITION_NOT_ALLOWED'
+  // CancelOrder for an order that is CANCELLED already (the gateway answers 409).
+  | 'ORDER_ALREADY_CANCELLED'
   // inventory-service did not answer, so the order cannot be priced: try again later.
-  | 'INVENTORY_UNAVAILABLE'
-  | 'NOT_IMPLEMENTED';
+  | 'INVENTORY_UNAVAILABLE';
 
 export function orderError(
   code: OrderErrorCode,
@@ -39,11 +40,10 @@ export function grpcStatusOf(code: OrderErrorCode): status {
       return status.NOT_FOUND;
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'ORDER_TRANSITION_NOT_ALLOWED':
+    case 'ORDER_ALREADY_CANCELLED':
       return status.FAILED_PRECONDITION;
     case 'INVENTORY_UNAVAILABLE':
       return status.UNAVAILABLE;
-    case 'NOT_IMPLEMENTED':
-      return status.UNIMPLEMENTED;
     default:
       return unknownCode(code);
   }

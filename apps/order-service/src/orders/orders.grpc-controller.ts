@@ -1,7 +1,8 @@
+import type { Metadata } from '@grpc/grpc-js';
 import { Controller, UseFilters } from '@nestjs/common';
 import { orderV1 } from '@ecommerce/contracts';
 import { parseRequest } from '../validation';
-import { orderError, OrdersErrorFilter } from './orders.errors';
+import { OrdersErrorFilter } from './orders.errors';
 import { OrdersService } from './orders.service';
 import { createOrderSchema, listOrdersSchema, orderQuerySchema } from './orders.validation';
 
@@ -12,8 +13,11 @@ import { createOrderSchema, listOrdersSchema, orderQuerySchema } from './orders.
 export class OrdersGrpcController implements orderV1.OrderServiceController {
   constructor(private readonly orders: OrdersService) {}
 
-  async createOrder(request: orderV1.CreateOrderRequest): Promise<orderV1.CreateOrderResponse> {
-    return this.orders.create(parseRequest(createOrderSchema, request));
+  async createOrder(
+    request: orderV1.CreateOrderRequest,
+    metadata?: Metadata,
+  ): Promise<orderV1.CreateOrderResponse> {
+    return this.orders.create(parseRequest(createOrderSchema, request), traceparentOf(metadata));
   }
 
   async getOrder(request: orderV1.GetOrderRequest): Promise<orderV1.GetOrderResponse> {
@@ -30,8 +34,26 @@ export class OrdersGrpcController implements orderV1.OrderServiceController {
     return { entries: await this.orders.timeline(parseRequest(orderQuerySchema, request)) };
   }
 
-  // Cancelling is a saga of its own (refund, stock return): it arrives with the saga.
-  async cancelOrder(_request: orderV1.CancelOrderRequest): Promise<orderV1.CancelOrderResponse> {
-    throw orderError('NOT_IMPLEMENTED', 'cancelling an order is not available yet');
+  async cancelOrder(
+    request: orderV1.CancelOrderRequest,
+    metadata?: Metadata,
+  ): Promise<orderV1.CancelOrderResponse> {
+    return {
+      order: await this.orders.cancel(
+        parseRequest(orderQuerySchema, request),
+        traceparentOf(metadata),
+      ),
+    };
   }
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The caller's W3C trace context, passed on to the saga's messages so one order is one trace.
+ * A malformed value is dropped rather than spread.
+ */
+function traceparentOf(metadata: Metadata | undefined): string | undefined {
+  const [value] = metadata?.get('traceparent') ?? [];
+  return typeof value === 'string' && TRACEPARENT.test(value) ? value : undefined;
 }

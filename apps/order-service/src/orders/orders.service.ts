@@ -4,12 +4,8 @@ import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Prisma } from '../generated/prisma/client';
 import { CatalogClient } from './catalog.client';
-import {
-  type OrderWithItems,
-  type TimelineStepName,
-  toOrderMessage,
-  toTimelineEntryMessage,
-} from './order.mapper';
+import { SagaService } from '../saga/saga.service';
+import { type OrderWithItems, toOrderMessage, toTimelineEntryMessage } from './order.mapper';
 import { orderError } from './orders.errors';
 import type { Caller, CreateOrderInput, ListOrdersInput, OrderQuery } from './orders.validation';
 import { requestHash } from './request-hash';
@@ -19,7 +15,6 @@ const MAX_TOTAL_CENTS = 2_147_483_647;
 const withItems = {
   items: { orderBy: { productId: 'asc' } },
 } as const satisfies Prisma.OrderInclude;
-const FIRST_STEP: TimelineStepName = 'ORDER_CREATED';
 
 export interface CreatedOrder {
   order: orderV1.Order;
@@ -28,18 +23,25 @@ export interface CreatedOrder {
 }
 
 /**
- * Orders: placing one (priced from the catalog, idempotent per user and key) and reading
- * them back, each read limited to the order's owner or an admin. The saga that confirms or
- * cancels an order builds on what is stored here.
+ * Orders: placing one (priced from the catalog, idempotent per user and key, which starts its
+ * saga), cancelling one, and reading them back; each read or change limited to the order's
+ * owner or an admin. The saga itself lives in ../saga.
  */
 @Injectable()
 export class OrdersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly catalog: CatalogClient,
+    private readonly saga: SagaService,
   ) {}
 
-  async create(input: CreateOrderInput): Promise<CreatedOrder> {
+  /**
+   * Stores a PENDING order and starts its saga. The order, its lines, the idempotency key, the
+   * saga row, the first timeline step and the ReserveInventory / OrderCreated messages are one
+   * transaction: a crash after the commit loses no message (the relay publishes them after a
+   * restart), a failure before it leaves nothing behind.
+   */
+  async create(input: CreateOrderInput, traceparent?: string): Promise<CreatedOrder> {
     const { userId, items, paymentMethod, idempotencyKey } = input;
     const hash = requestHash({ items, paymentMethod });
 
@@ -51,22 +53,23 @@ export class OrdersService {
 
     const priced = await this.price(items);
     try {
-      // One nested create, so one transaction: the order, its lines, the first timeline
-      // step and the idempotency key exist together or not at all.
-      const order = await this.prisma.order.create({
-        data: {
-          userId,
-          status: 'PENDING',
-          totalCents: priced.totalCents,
-          currency: priced.currency,
-          paymentMethod,
-          items: { create: priced.lines },
-          timeline: { create: { seq: 1, step: FIRST_STEP, status: 'PENDING' } },
-          ...(idempotencyKey && {
-            idempotencyKey: { create: { userId, key: idempotencyKey, requestHash: hash } },
-          }),
-        },
-        include: withItems,
+      const order = await this.prisma.$transaction(async (tx) => {
+        const created = await tx.order.create({
+          data: {
+            userId,
+            status: 'PENDING',
+            totalCents: priced.totalCents,
+            currency: priced.currency,
+            paymentMethod,
+            items: { create: priced.lines },
+            ...(idempotencyKey && {
+              idempotencyKey: { create: { userId, key: idempotencyKey, requestHash: hash } },
+            }),
+          },
+          include: withItems,
+        });
+        await this.saga.start(tx, created, traceparent);
+        return created;
       });
       return { order: toOrderMessage(order), replayed: false };
     } catch (error) {
@@ -78,6 +81,35 @@ export class OrdersService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Asks the order's saga to cancel it (docs/saga.md, "Cancellation and timeouts") and returns
+   * the order as it is then: still PENDING or CONFIRMED until the compensations are
+   * acknowledged. An order that is being cancelled already is returned as it is; one that is
+   * CANCELLED is refused (ORDER_ALREADY_CANCELLED).
+   */
+  async cancel({ orderId, ...caller }: OrderQuery, traceparent?: string): Promise<orderV1.Order> {
+    return this.prisma.$transaction(async (tx) => {
+      const visible = await tx.order.findFirst({
+        where: visibleTo(caller, orderId),
+        select: { id: true },
+      });
+      if (!visible) throw notFound(orderId);
+      const decision = await this.saga.apply(
+        tx,
+        orderId,
+        { type: 'CancelRequested', reason: 'CUSTOMER_REQUEST' },
+        traceparent,
+      );
+      if (!decision) throw new Error(`order ${orderId} has no saga`);
+      if (decision.refusal === 'ORDER_ALREADY_CANCELLED') {
+        throw orderError('ORDER_ALREADY_CANCELLED', `order ${orderId} is cancelled already`);
+      }
+      return toOrderMessage(
+        await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withItems }),
+      );
+    });
   }
 
   async get({ orderId, ...caller }: OrderQuery): Promise<orderV1.Order> {

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '../messaging/messaging.module';
+import { DeadlineSweeper } from './deadline-sweeper';
+import { SagaConsumer } from './saga.consumer';
+import { SagaRepository } from './saga.repository';
+import { SagaService } from './saga.service';
+
+/** The order saga (docs/saga.md): its steps, the replies that drive it, its deadline. */
+@Module({
+  imports: [MessagingModule],
+  providers: [SagaService, SagaRepository, SagaConsumer, DeadlineSweeper],
+  exports: [SagaService, SagaRepository],
+})
+export class SagaModule {}

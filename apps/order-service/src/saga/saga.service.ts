@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import type { Tx } from '../messaging/messaging';
+import {
+  type OrderSnapshot,
+  type SagaDecision,
+  type SagaEvent,
+  decide,
+  startSaga,
+} from './order-saga';
+import { SagaRepository } from './saga.repository';
+
+/**
+ * Runs the saga's steps, each inside the caller's transaction: the gRPC use cases' (placing,
+ * cancelling), the inbox consumer's (one per reply, with the inbox row) and the sweeper's.
+ */
+@Injectable()
+export class SagaService {
+  private readonly logger = new Logger('saga');
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly repository: SagaRepository,
+  ) {}
+
+  /** Starts a new order's saga: RESERVING, ReserveInventory and OrderCreated in the outbox. */
+  async start(tx: Tx, order: OrderSnapshot, traceparent: string | undefined): Promise<void> {
+    await this.repository.create(
+      tx,
+      order,
+      startSaga(order, new Date(), this.config.SAGA_TIMEOUT_MS),
+      traceparent,
+    );
+  }
+
+  /**
+   * Applies `event` to the order's saga under its row lock. Messages carry `traceparent`, else
+   * the one of the request that placed the order. Undefined when the order has no saga.
+   */
+  async apply(
+    tx: Tx,
+    orderId: string,
+    event: SagaEvent,
+    traceparent?: string,
+  ): Promise<SagaDecision | undefined> {
+    const locked = await this.repository.lock(tx, orderId);
+    if (!locked) return undefined;
+    const decision = decide(locked.saga, locked.order, event, new Date());
+    await this.repository.save(
+      tx,
+      locked,
+      decision,
+      traceparent ?? locked.traceparent ?? undefined,
+    );
+    const what = `saga ${orderId}: ${event.type} ${decision.outcome}`;
+    if (decision.outcome === 'applied' || decision.outcome === 'compensated') {
+      const steps = decision.timeline.map((entry) => entry.step).join(', ');
+      const sent = decision.messages.map((message) => message.name).join(', ');
+      this.logger.log(
+        `${what}: ${locked.saga.state} → ${decision.saga.state}` +
+          (steps ? `; recorded ${steps}` : '') +
+          (sent ? `; sent ${sent}` : ''),
+      );
+    } else {
+      this.logger.log(`${what}: ${decision.note ?? ''}`);
+    }
+    return decision;
+  }
+}
