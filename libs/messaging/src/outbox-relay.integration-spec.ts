@@ -305,7 +305,10 @@ describe('OutboxRelay', () => {
     expect(rowCount).toBe(1);
     await waitFor('the relay to lead again', async () => {
       const { rows } = await scratch.pool.query(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`,
+        // pg_locks spans the whole server: count only this scratch database's advisory locks.
+        `SELECT count(*)::int AS n FROM pg_locks
+         WHERE locktype = 'advisory' AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       );
       return rows[0].n === 1 && relayed.isLeader;
     });
