@@ -1,3 +1,4 @@
+import './instrumentation';
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@ecommerce/config';
 import { bootstrapGrpcService } from '@ecommerce/grpc';

@@ -3,6 +3,7 @@ import { Client, type ClientConfig, Pool } from 'pg';
 import pino from 'pino';
 import { HEADER } from './envelope';
 import { OUTBOX_CHANNEL } from './schema';
+import { publishTraced } from './trace-context';
 
 export interface OutboxRelayOptions {
   /** The service's own database, e.g. `{ connectionString: config.DATABASE_URL }`. */
@@ -216,7 +217,9 @@ export class OutboxRelay {
       const { rows } = await session.query<OutboxRow>(SELECT_BATCH, [this.settings.batchSize]);
       if (rows.length > 0) {
         for (const batch of toKafkaBatches(rows)) {
-          await this.settings.producer.send(batch.topic, batch.messages);
+          await publishTraced(batch.topic, batch.messages, (messages) =>
+            this.settings.producer.send(batch.topic, messages),
+          );
         }
         const ids = rows.map((row) => row.id);
         await this.options.hooks?.beforeMark?.(ids);

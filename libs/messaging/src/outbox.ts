@@ -1,6 +1,7 @@
 import type { EventDefinition } from '@ecommerce/contracts';
 import type { SqlExecutor } from './database';
 import { envelopeHeaders } from './envelope';
+import { activeTraceparent } from './trace-context';
 import { uuidv7 } from './uuid-v7';
 
 /** One message to publish, as the outbox stores it. */
@@ -14,7 +15,10 @@ export interface OutboxMessage {
   payload: Uint8Array;
   /** `ce_subject`, e.g. the order id. Left out when absent. */
   subject?: string;
-  /** W3C trace context of the current span, so the trace continues in the consumer. */
+  /**
+   * W3C trace context to continue when no span is active here (with tracing on, the active
+   * span's context wins), so the trace continues in the consumer.
+   */
   traceparent?: string;
 }
 
@@ -58,13 +62,16 @@ export class Outbox {
    */
   async enqueue(tx: SqlExecutor, message: OutboxMessage): Promise<string> {
     const id = this.newId();
+    // The operation under way (a gRPC call, a consumed message) is the next hop's parent; the
+    // caller's value serves where nothing is traced, e.g. a timer continuing a stored trace.
+    const traceparent = activeTraceparent() ?? message.traceparent;
     const headers = envelopeHeaders({
       id,
       type: message.type,
       source: this.options.source,
       time: this.now(),
       subject: message.subject,
-      traceparent: message.traceparent,
+      traceparent,
     });
     await tx.$executeRawUnsafe(
       INSERT_OUTBOX,
@@ -74,7 +81,7 @@ export class Outbox {
       message.type,
       Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength),
       JSON.stringify(headers),
-      message.traceparent ?? null,
+      traceparent ?? null,
     );
     return id;
   }

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -5,7 +6,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /**
  * One JSON line per event, the same shape in every process: `level` as a word, an ISO
  * timestamp and the `service` that wrote it, so logs from six services can be merged and
- * filtered without guessing.
+ * filtered without guessing. A line written inside a traced operation also carries its
+ * `trace_id` and `span_id`: from a log line to its trace, and from a trace to every line.
  */
 export function loggerOptions(service: string, level: LogLevel = 'info'): LoggerOptions {
   return {
@@ -13,6 +15,7 @@ export function loggerOptions(service: string, level: LogLevel = 'info'): Logger
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    mixin: traceFields,
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.passwordHash'],
       censor: '[redacted]',
@@ -23,4 +26,11 @@ export function loggerOptions(service: string, level: LogLevel = 'info'): Logger
 /** A plain pino logger, for code that runs outside Nest (tools, bootstrap failures). */
 export function createLogger(service: string, level: LogLevel = 'info'): Logger {
   return pino(loggerOptions(service, level));
+}
+
+/** The active span's ids, in the field names OpenTelemetry's log data model uses. */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (!context || !isSpanContextValid(context)) return {};
+  return { trace_id: context.traceId, span_id: context.spanId };
 }

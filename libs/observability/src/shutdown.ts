@@ -1,3 +1,5 @@
+import { shutdownTelemetry } from '@ecommerce/telemetry';
+
 export interface ShutdownLogger {
   log(message: string): void;
   error(message: unknown): void;
@@ -34,14 +36,19 @@ export function onShutdownSignal({ close, timeoutMs, logger, beforeClose }: Shut
       process.exit(1);
     }, timeoutMs).unref();
     beforeClose?.();
+    // The spans of the last requests are still buffered: export them before exiting.
+    const exit = (code: number) =>
+      shutdownTelemetry()
+        .catch((error: unknown) => logger.error(error))
+        .finally(() => process.exit(code));
     close().then(
       () => {
         logger.log('shutdown complete');
-        process.exit(0);
+        return exit(0);
       },
       (error: unknown) => {
         logger.error(error);
-        process.exit(1);
+        return exit(1);
       },
     );
   };

@@ -50,7 +50,11 @@ export function grpcAddress(name: BackendName, options: StackOptions = {}): stri
 /** The environment of one app in the local stack. */
 export function appEnv(name: AppName, options: StackOptions = {}): Record<string, string> {
   const env = options.env ?? process.env;
-  const common = { NODE_ENV: 'development', LOG_LEVEL: options.logLevel ?? env['LOG_LEVEL'] ?? 'info' };
+  const common = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: options.logLevel ?? env['LOG_LEVEL'] ?? 'info',
+    ...openTelemetryEnv(env),
+  };
   if (name === 'gateway') {
     return {
       ...common,
@@ -76,6 +80,16 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
     ...(name === 'order-service' ? orderServiceEnv(env, options) : {}),
   };
+}
+
+/**
+ * Tracing is configured by the standard `OTEL_*` variables, passed through as they are: unset,
+ * the apps export OTLP to http://localhost:4318 (Jaeger of `docker compose up infra`).
+ */
+function openTelemetryEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('OTEL_') && entry[1] !== undefined),
+  );
 }
 
 /** The simulated provider's retries of a transient error: the product's defaults, overridable. */

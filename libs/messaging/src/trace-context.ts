@@ -1,0 +1,76 @@
+import type { OutgoingMessage } from '@ecommerce/kafka';
+import {
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { HEADER } from './envelope';
+
+const tracer = trace.getTracer('@ecommerce/messaging');
+
+/**
+ * The W3C `traceparent` of the active span, or `undefined` outside a traced operation or with
+ * tracing off. What the outbox stores, so the trace continues when the relay publishes later.
+ */
+export function activeTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier[HEADER.traceparent];
+}
+
+/**
+ * Publishes `messages` with one PRODUCER span each (`publish <topic>`), child of the trace
+ * context its outbox row stored, and that span's `traceparent` in its headers: the consumer's
+ * span becomes its child, so one order stays one trace across the hop.
+ *
+ * The relay publishes rows of many requests in one `send`, so the kafkajs instrumentation,
+ * which parents a send's spans on whatever context is active, cannot tell them apart: it is
+ * switched off for this send (and so keeps its hands off these headers). With tracing off,
+ * the messages go out with the `traceparent` their rows stored.
+ */
+export async function publishTraced<T>(
+  topic: string,
+  messages: readonly OutgoingMessage[],
+  send: (messages: OutgoingMessage[]) => Promise<T>,
+): Promise<T> {
+  const spans: Span[] = [];
+  const traced = messages.map((message) => {
+    const headers = { ...message.headers };
+    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    const span = tracer.startSpan(
+      `publish ${topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.operation.name': 'publish',
+          'messaging.destination.name': topic,
+          'messaging.kafka.message.key': message.key,
+          'messaging.message.id': headers[HEADER.id],
+          'cloudevents.event_type': headers[HEADER.type],
+        },
+      },
+      parent,
+    );
+    propagation.inject(trace.setSpan(parent, span), headers);
+    spans.push(span);
+    return { ...message, headers };
+  });
+  try {
+    return await context.with(suppressTracing(context.active()), () => send(traced));
+  } catch (error) {
+    for (const span of spans) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+    }
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
+}
