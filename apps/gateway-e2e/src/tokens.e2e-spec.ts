@@ -93,7 +93,12 @@ describe('access tokens', () => {
      */
     async function tokenFrom(overrides: Record<string, string>, who: TestUser): Promise<string> {
       const port = await freePort();
-      const env = { ...stack.state.apps['user-service'].env, GRPC_PORT: String(port), ...overrides };
+      const env = {
+        ...stack.state.apps['user-service'].env,
+        GRPC_PORT: String(port),
+        METRICS_PORT: String(await freePort()),
+        ...overrides,
+      };
       const issuer = AppProcess.start('user-service', env);
       try {
         await waitForServing(`127.0.0.1:${port}`, 60_000, issuer);

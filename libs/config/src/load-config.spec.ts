@@ -40,7 +40,7 @@ describe('parseConfig', () => {
 
 describe('requiredVariables', () => {
   it('lists what a backend service cannot start without', () => {
-    expect(requiredVariables(backendServiceSchema).sort()).toEqual(['DATABASE_URL', 'GRPC_PORT', 'KAFKA_BROKERS']);
+    expect(requiredVariables(backendServiceSchema).sort()).toEqual(['DATABASE_URL', 'GRPC_PORT', 'KAFKA_BROKERS', 'METRICS_PORT']);
   });
 });
 

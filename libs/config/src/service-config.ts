@@ -7,6 +7,7 @@ export const backendServiceEnv = {
   LOG_LEVEL: logLevel(),
   GRPC_HOST: z.string().trim().min(1).default('127.0.0.1').describe('interface the gRPC server binds to'),
   GRPC_PORT: port('port the gRPC server listens on'),
+  METRICS_PORT: port('port of the Prometheus endpoint, GET /metrics, on the same interface as gRPC'),
   DATABASE_URL: postgresUrl("PostgreSQL connection string for this service's own database"),
   KAFKA_BROKERS: hostPortList('comma-separated Kafka bootstrap brokers, host:port'),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(10_000),

@@ -2,7 +2,14 @@ import { type DynamicModule, type INestMicroservice, Module } from '@nestjs/comm
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { BackendServiceConfig } from '@ecommerce/config';
-import { LoggingModule, onShutdownSignal } from '@ecommerce/observability';
+import {
+  createMetricsRegistry,
+  grpcServerMetricsInterceptor,
+  LoggingModule,
+  MetricsModule,
+  MetricsServer,
+  onShutdownSignal,
+} from '@ecommerce/observability';
 import { GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
 import { GrpcHealth } from './health';
 import { grpcServerOptions } from './server-options';
@@ -30,24 +37,35 @@ class ServiceRootModule {}
  * Starts a backend the same way everywhere: pino logs, a gRPC server with the standard
  * health service and reflection, SERVING only while `readinessProbe` passes (checked at
  * start and then every few seconds), NOT_SERVING as soon as shutdown begins, and a
- * graceful close on SIGTERM/SIGINT.
+ * graceful close on SIGTERM/SIGINT. Prometheus metrics (every gRPC call's status and
+ * duration, and whatever the service registers on the injectable `MetricsRegistry`) are
+ * served on `METRICS_PORT`.
  */
 export async function bootstrapGrpcService(options: BootstrapOptions): Promise<INestMicroservice> {
   const { name, config, grpc } = options;
   const health = new GrpcHealth([GRPC_SERVICE_NAMES[grpc.service]]);
+  const registry = createMetricsRegistry(name);
   const root: DynamicModule = {
     module: ServiceRootModule,
     global: true,
-    imports: [LoggingModule.forRoot({ service: name, level: config.LOG_LEVEL }), options.module],
+    imports: [
+      LoggingModule.forRoot({ service: name, level: config.LOG_LEVEL }),
+      MetricsModule.forRoot(registry),
+      options.module,
+    ],
     providers: [{ provide: GrpcHealth, useValue: health }],
     exports: [GrpcHealth],
   };
-  const app = await NestFactory.createMicroservice(root, {
-    ...grpcServerOptions({ ...grpc, host: config.GRPC_HOST, port: config.GRPC_PORT, health }),
-    bufferLogs: true,
-  });
+  const serverOptions = grpcServerOptions({ ...grpc, host: config.GRPC_HOST, port: config.GRPC_PORT, health });
+  // Nest hands channelOptions to `new grpc.Server(...)`, which takes its interceptors from there.
+  serverOptions.options.channelOptions = {
+    ...serverOptions.options.channelOptions,
+    interceptors: [grpcServerMetricsInterceptor(registry)],
+  };
+  const app = await NestFactory.createMicroservice(root, { ...serverOptions, bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  const metrics = new MetricsServer({ registry, host: config.GRPC_HOST, port: config.METRICS_PORT, logger });
 
   let ready: boolean | undefined;
   const probe = async () => {
@@ -72,9 +90,13 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
       clearInterval(timer);
       health.setNotServing();
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await metrics.stop();
+    },
   });
 
+  await metrics.start();
   await app.listen();
   logger.log(`${name} serving gRPC on ${config.GRPC_HOST}:${config.GRPC_PORT}`);
   await probe();

@@ -11,8 +11,10 @@ import {
   retry,
   wrap,
 } from 'cockatiel';
+import type { Registry } from 'prom-client';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { grpcProtoOptions, GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
+import { type GrpcCallRecorder, grpcClientRecorder, secondsSince } from '@ecommerce/observability';
 
 /** The unary methods of a ts-proto `...ServiceClient` interface. */
 type UnaryMethod<T> = {
@@ -59,18 +61,25 @@ export interface CallSettings {
  * breaker (a dead backend fails fast instead of costing a deadline per request) and a
  * bulkhead. Policies come from cockatiel; errors surface unchanged (gRPC errors with their
  * code, or cockatiel's BrokenCircuitError / BulkheadRejectedError), so the caller maps them.
+ *
+ * Given a metrics registry, every attempt that reaches the network is counted and timed in
+ * `grpc_client_handled_total` / `grpc_client_handling_seconds` by its status; calls the breaker
+ * or the bulkhead refuse never leave the process and are not.
  */
 export class ResilientGrpcClient<T extends object> {
   private readonly proxy: ClientGrpcProxy;
   private readonly client: T;
   private readonly guarded: IPolicy;
   private readonly retrying: IPolicy;
+  private readonly record?: GrpcCallRecorder;
 
   constructor(
     readonly service: ProtoService,
     url: string,
     readonly options: ResilienceOptions = DEFAULT_RESILIENCE,
+    metrics?: Registry,
   ) {
+    this.record = metrics ? grpcClientRecorder(metrics) : undefined;
     this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(service), url });
     this.client = this.proxy.getService<T>(GRPC_SERVICE_NAMES[service].split('.').pop() as string);
     const breaker = circuitBreaker(handleWhen(isOutage), {
@@ -99,11 +108,31 @@ export class ResilientGrpcClient<T extends object> {
         metadata: Metadata,
         options: CallOptions,
       ) => Observable<ResponseOf<T, K>>;
-      return lastValueFrom(fn.call(this.client, request, settings.metadata ?? new Metadata(), callOptions));
+      const started = process.hrtime.bigint();
+      const attempt = lastValueFrom(fn.call(this.client, request, settings.metadata ?? new Metadata(), callOptions));
+      return this.record ? this.timed(String(method), started, attempt) : attempt;
     });
+  }
+
+  private async timed<R>(method: string, started: bigint, attempt: Promise<R>): Promise<R> {
+    const record = (code: number | undefined) =>
+      this.record?.({ service: GRPC_SERVICE_NAMES[this.service], method: pascalCase(method), code, seconds: secondsSince(started) });
+    try {
+      const response = await attempt;
+      record(status.OK);
+      return response;
+    } catch (error) {
+      record((error as { code?: number })?.code);
+      throw error;
+    }
   }
 
   close(): void {
     this.proxy.close();
   }
+}
+
+/** `getProductsByIds` → `GetProductsByIds`: the method's name in the proto, as the server counts it. */
+function pascalCase(method: string): string {
+  return method.charAt(0).toUpperCase() + method.slice(1);
 }

@@ -1,3 +1,4 @@
 export * from './logger';
 export * from './logging.module';
 export * from './shutdown';
+export * from './metrics';

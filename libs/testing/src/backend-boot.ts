@@ -1,12 +1,13 @@
 import { GrpcHealthClient } from '@ecommerce/grpc';
 import { AppProcess, freePort, waitFor, waitForServing } from './processes';
+import { metricValue, scrape } from './prometheus';
 import { appEnv, type BackendName } from './stack';
 
 /**
  * The boot contract every backend keeps, as one shared suite each service's integration
  * test runs against its own built process: it serves the standard gRPC health service,
- * reports SERVING only while its own database answers, exits cleanly on SIGTERM, and
- * refuses to start without its database URL.
+ * reports SERVING only while its own database answers, serves Prometheus metrics on
+ * METRICS_PORT, exits cleanly on SIGTERM, and refuses to start without its database URL.
  */
 export function describeBackendBoot(name: BackendName, grpcServiceName: string): void {
   describe(`${name} as a real process`, () => {
@@ -15,11 +16,13 @@ export function describeBackendBoot(name: BackendName, grpcServiceName: string):
 
     async function start(overrides: Record<string, string> = {}) {
       const port = await freePort();
-      app = AppProcess.start(name, { ...appEnv(name, { grpcPorts: { [name]: port } }), ...overrides });
+      const metricsPort = await freePort();
+      const env = appEnv(name, { grpcPorts: { [name]: port }, metricsPorts: { [name]: metricsPort } });
+      app = AppProcess.start(name, { ...env, ...overrides });
       const address = `127.0.0.1:${port}`;
       const client = new GrpcHealthClient(address);
       clients.push(client);
-      return { app, address, client };
+      return { app, address, client, metricsUrl: `http://127.0.0.1:${metricsPort}` };
     }
 
     afterEach(async () => {
@@ -35,6 +38,27 @@ export function describeBackendBoot(name: BackendName, grpcServiceName: string):
       await expect(client.check(2_000, grpcServiceName)).resolves.toBe('SERVING');
       await expect(client.check(2_000, 'ecommerce.nope.v1.NoSuchService')).resolves.toBe('SERVICE_UNKNOWN');
       expect(app.logs).toContain(`${name} is ready`);
+    });
+
+    it('serves Prometheus metrics on METRICS_PORT, counting every gRPC call by its status', async () => {
+      const { app, address, client, metricsUrl } = await start();
+      await waitForServing(address, 30_000, app);
+      const check = (code: string) => ({ grpc_service: 'grpc.health.v1.Health', grpc_method: 'Check', grpc_code: code, service: name });
+      const before = await scrape(`${metricsUrl}/metrics`);
+      await expect(client.check(2_000, grpcServiceName)).resolves.toBe('SERVING');
+      await expect(client.check(2_000, 'ecommerce.nope.v1.NoSuchService')).resolves.toBe('SERVICE_UNKNOWN');
+
+      const response = await fetch(`${metricsUrl}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const after = await response.text();
+      expect(metricValue(after, 'grpc_server_handled_total', check('OK'))).toBe(metricValue(before, 'grpc_server_handled_total', check('OK')) + 1);
+      expect(metricValue(after, 'grpc_server_handled_total', check('NOT_FOUND'))).toBe(
+        metricValue(before, 'grpc_server_handled_total', check('NOT_FOUND')) + 1,
+      );
+      expect(metricValue(after, 'grpc_server_handling_seconds_count', check('OK'))).toBeGreaterThan(0);
+      expect(metricValue(after, 'process_cpu_user_seconds_total', { service: name })).toBeGreaterThan(0);
+      expect((await fetch(`${metricsUrl}/nope`)).status).toBe(404);
     });
 
     it('stops on SIGTERM: health goes away and the process exits 0', async () => {

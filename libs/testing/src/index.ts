@@ -4,3 +4,4 @@ export * from './stack';
 export * from './stack-runner';
 export * from './kafka-test-bus';
 export * from './smtp-sink';
+export * from './prometheus';

@@ -50,7 +50,10 @@ export class Stack {
   static async startOnFreePorts(options: StackOptions = {}): Promise<Stack> {
     const ports = await Promise.all(APP_NAMES.map(() => freePort()));
     const grpcPorts = Object.fromEntries(BACKEND_NAMES.map((name, i) => [name, ports[i + 1]])) as Record<BackendName, number>;
-    return Stack.start({ ...options, gatewayPort: ports[0], grpcPorts });
+    const metricsPorts = Object.fromEntries(
+      await Promise.all(BACKEND_NAMES.map(async (name) => [name, await freePort()] as const)),
+    ) as Record<BackendName, number>;
+    return Stack.start({ ...options, gatewayPort: ports[0], grpcPorts, metricsPorts });
   }
 
   env(name: AppName): Record<string, string> {

@@ -5,11 +5,11 @@
  */
 
 export const BACKENDS = {
-  'user-service': { database: 'user', grpcPort: 50051 },
-  'order-service': { database: 'order', grpcPort: 50052 },
-  'payment-service': { database: 'payment', grpcPort: 50053 },
-  'inventory-service': { database: 'inventory', grpcPort: 50054 },
-  'notification-service': { database: 'notification', grpcPort: 50055 },
+  'user-service': { database: 'user', grpcPort: 50051, metricsPort: 9101 },
+  'order-service': { database: 'order', grpcPort: 50052, metricsPort: 9102 },
+  'payment-service': { database: 'payment', grpcPort: 50053, metricsPort: 9103 },
+  'inventory-service': { database: 'inventory', grpcPort: 50054, metricsPort: 9104 },
+  'notification-service': { database: 'notification', grpcPort: 50055, metricsPort: 9105 },
 } as const;
 
 export type BackendName = keyof typeof BACKENDS;
@@ -25,6 +25,8 @@ export interface StackOptions {
   gatewayPort?: number;
   /** Override ports, e.g. to run a second stack beside a developer's own. */
   grpcPorts?: Partial<Record<BackendName, number>>;
+  /** Override the ports backends serve `GET /metrics` on; give one with every gRPC port you override. */
+  metricsPorts?: Partial<Record<BackendName, number>>;
   logLevel?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -72,6 +74,7 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     ...common,
     GRPC_HOST: HOST,
     GRPC_PORT: String(options.grpcPorts?.[name] ?? BACKENDS[name].grpcPort),
+    METRICS_PORT: String(options.metricsPorts?.[name] ?? BACKENDS[name].metricsPort),
     DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
     ...(name === 'user-service' ? userServiceEnv() : {}),

@@ -38,7 +38,7 @@ async function startInventory(
 ): Promise<Running> {
   const port = await freePort();
   const app = AppProcess.start('inventory-service', {
-    ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port } }),
+    ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port }, metricsPorts: { 'inventory-service': await freePort() } }),
     ...env,
   });
   const client: InventoryClient = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, {

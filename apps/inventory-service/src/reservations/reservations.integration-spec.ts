@@ -68,7 +68,7 @@ const deadLetters: ConsumedMessage[] = [];
 beforeAll(async () => {
   const port = await freePort();
   app = AppProcess.start('inventory-service', {
-    ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port } }),
+    ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port }, metricsPorts: { 'inventory-service': await freePort() } }),
   });
   grpc = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, {
     ...DEFAULT_RESILIENCE,

@@ -29,7 +29,7 @@ describe('notification-service notifications over gRPC', () => {
     const port = await freePort();
     app = AppProcess.start(
       'notification-service',
-      appEnv('notification-service', { grpcPorts: { 'notification-service': port } }),
+      appEnv('notification-service', { grpcPorts: { 'notification-service': port }, metricsPorts: { 'notification-service': await freePort() } }),
     );
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
     notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0 });

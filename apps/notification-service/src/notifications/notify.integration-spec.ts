@@ -39,7 +39,7 @@ describe('notification-service: emails for user and order events', () => {
     smtp = await SmtpSink.start();
     const port = await freePort();
     app = AppProcess.start('notification-service', {
-      ...appEnv('notification-service', { grpcPorts: { 'notification-service': port } }),
+      ...appEnv('notification-service', { grpcPorts: { 'notification-service': port }, metricsPorts: { 'notification-service': await freePort() } }),
       SMTP_URL: smtp.url,
       MAIL_FROM: 'Shop Test <shop@example.com>',
     });

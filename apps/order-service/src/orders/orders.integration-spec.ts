@@ -24,7 +24,7 @@ async function start(
   name: BackendName,
   ports: Partial<Record<BackendName, number>>,
 ): Promise<AppProcess> {
-  const app = AppProcess.start(name, appEnv(name, { grpcPorts: ports }));
+  const app = AppProcess.start(name, appEnv(name, { grpcPorts: ports, metricsPorts: { [name]: await freePort() } }));
   apps.push(app);
   await waitForServing(`127.0.0.1:${ports[name]}`, 30_000, app);
   return app;

@@ -86,6 +86,8 @@ export class OrderServiceProcess {
   private constructor(
     readonly app: AppProcess,
     readonly orders: OrderClient,
+    /** Where it serves GET /metrics. */
+    readonly metricsUrl: string,
   ) {}
 
   /** Starts the built order-service; `ready` waits for SERVING (its consumer has joined). */
@@ -99,14 +101,16 @@ export class OrderServiceProcess {
       'order-service': port,
       'inventory-service': inventoryPort,
     };
+    const metricsPort = await freePort();
     const app = AppProcess.start('order-service', {
-      ...appEnv('order-service', { grpcPorts: ports }),
+      ...appEnv('order-service', { grpcPorts: ports, metricsPorts: { 'order-service': metricsPort } }),
       ...env,
     });
     if (ready) await waitForServing(`127.0.0.1:${port}`, 90_000, app);
     return new OrderServiceProcess(
       app,
       new ResilientGrpcClient('order', `127.0.0.1:${port}`, testClient),
+      `http://127.0.0.1:${metricsPort}/metrics`,
     );
   }
 
@@ -139,7 +143,10 @@ export class SagaHarness {
     const inventoryPort = await freePort();
     const inventoryApp = AppProcess.start(
       'inventory-service',
-      appEnv('inventory-service', { grpcPorts: { 'inventory-service': inventoryPort } }),
+      appEnv('inventory-service', {
+        grpcPorts: { 'inventory-service': inventoryPort },
+        metricsPorts: { 'inventory-service': await freePort() },
+      }),
     );
     const kafka = createKafka({
       clientId: `order-saga-it-${randomUUID()}`,

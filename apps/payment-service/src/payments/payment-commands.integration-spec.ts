@@ -44,7 +44,7 @@ describe('payment-service: the saga payment step over Kafka', () => {
   beforeAll(async () => {
     const port = await freePort();
     app = AppProcess.start('payment-service', {
-      ...appEnv('payment-service', { grpcPorts: { 'payment-service': port } }),
+      ...appEnv('payment-service', { grpcPorts: { 'payment-service': port }, metricsPorts: { 'payment-service': await freePort() } }),
       // Not the defaults (3, 100 ms): the test proves the service reads them.
       PAYMENT_MAX_ATTEMPTS: '4',
       PAYMENT_RETRY_BASE_MS: '50',

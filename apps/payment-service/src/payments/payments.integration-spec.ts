@@ -28,7 +28,7 @@ describe('payment-service payments over gRPC', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    app = AppProcess.start('payment-service', appEnv('payment-service', { grpcPorts: { 'payment-service': port } }));
+    app = AppProcess.start('payment-service', appEnv('payment-service', { grpcPorts: { 'payment-service': port }, metricsPorts: { 'payment-service': await freePort() } }));
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
     payments = new ResilientGrpcClient('payment', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0 });
   });

@@ -36,7 +36,7 @@ const started: Running[] = [];
 async function startUserService(env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   const app = AppProcess.start('user-service', {
-    ...appEnv('user-service', { grpcPorts: { 'user-service': port } }),
+    ...appEnv('user-service', { grpcPorts: { 'user-service': port }, metricsPorts: { 'user-service': await freePort() } }),
     ...env,
   });
   const client: UserClient = new ResilientGrpcClient('user', `127.0.0.1:${port}`, {

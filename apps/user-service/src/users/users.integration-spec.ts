@@ -29,7 +29,7 @@ describe('user-service over gRPC', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    app = AppProcess.start('user-service', appEnv('user-service', { grpcPorts: { 'user-service': port } }));
+    app = AppProcess.start('user-service', appEnv('user-service', { grpcPorts: { 'user-service': port }, metricsPorts: { 'user-service': await freePort() } }));
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
     // No retries: a test must see the first answer, not a second attempt's.
     users = new ResilientGrpcClient('user', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 });
