@@ -1,0 +1,139 @@
+import type { OutgoingMessage } from '@ecommerce/kafka';
+import { recordSpans, type SpanRecorder } from '@ecommerce/telemetry';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import type { SqlExecutor } from './database';
+import { Outbox } from './outbox';
+import { activeTraceparent, publishTraced } from './trace-context';
+
+const STORED_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const STORED_SPAN = '00f067aa0ba902b7';
+const STORED = `00-${STORED_TRACE}-${STORED_SPAN}-01`;
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+
+describe('trace context across the outbox', () => {
+  let recorder: SpanRecorder;
+  beforeEach(() => {
+    recorder = recordSpans();
+  });
+  afterEach(() => recorder.uninstall());
+
+  const tracer = () => trace.getTracer('test');
+  const message = (traceparent?: string): OutgoingMessage => ({
+    key: 'order-1',
+    value: Buffer.from('payload'),
+    headers: { ce_id: 'id-1', ce_type: 'ecommerce.order.v1.OrderConfirmed', ...(traceparent ? { traceparent } : {}) },
+  });
+
+  describe('activeTraceparent', () => {
+    it("is the active span's W3C traceparent", () => {
+      tracer().startActiveSpan('handle', (span) => {
+        const { traceId, spanId } = span.spanContext();
+        expect(activeTraceparent()).toBe(`00-${traceId}-${spanId}-01`);
+        span.end();
+      });
+    });
+
+    it('is undefined outside a span', () => {
+      expect(activeTraceparent()).toBeUndefined();
+    });
+  });
+
+  describe('Outbox.enqueue', () => {
+    async function storedTraceparent(outbox: Outbox, traceparent?: string) {
+      let stored: unknown;
+      const tx: SqlExecutor = {
+        $executeRawUnsafe: async (_sql, ...values) => {
+          stored = values[6];
+          return 1;
+        },
+      };
+      await outbox.enqueue(tx, { topic: 't', key: 'k', type: 'x.Y', payload: new Uint8Array(), traceparent });
+      return stored;
+    }
+
+    it("stores the active span's context, so the next hop is a child of the work that wrote it", async () => {
+      const outbox = new Outbox({ source: 'order-service' });
+      await tracer().startActiveSpan('process inventory.events.v1', async (span) => {
+        const { traceId, spanId } = span.spanContext();
+        expect(await storedTraceparent(outbox, STORED)).toBe(`00-${traceId}-${spanId}-01`);
+        span.end();
+      });
+    });
+
+    it("stores the caller's traceparent where no span is active (a timer continuing a stored trace)", async () => {
+      expect(await storedTraceparent(new Outbox({ source: 'order-service' }), STORED)).toBe(STORED);
+    });
+  });
+
+  describe('publishTraced', () => {
+    it('sends each message with a PRODUCER span of its own, child of the context its row stored', async () => {
+      let sent: OutgoingMessage[] = [];
+      await publishTraced('order.events.v1', [message(STORED), message()], async (messages) => {
+        sent = messages;
+      });
+
+      const spans = recorder.spans();
+      expect(spans).toHaveLength(2);
+      const [continued, fresh] = spans;
+      expect(continued.name).toBe('publish order.events.v1');
+      expect(continued.kind).toBe(SpanKind.PRODUCER);
+      expect(continued.spanContext().traceId).toBe(STORED_TRACE);
+      expect(continued.parentSpanContext?.spanId).toBe(STORED_SPAN);
+      expect(continued.attributes).toMatchObject({
+        'messaging.system': 'kafka',
+        'messaging.destination.name': 'order.events.v1',
+        'messaging.kafka.message.key': 'order-1',
+        'messaging.message.id': 'id-1',
+      });
+      // A row without a stored context starts a trace of its own.
+      expect(fresh.parentSpanContext).toBeUndefined();
+
+      // The consumer's span will be a child of the producer span, not of the stored context.
+      expect(sent[0].headers?.['traceparent']).toBe(`00-${STORED_TRACE}-${continued.spanContext().spanId}-01`);
+      expect(sent[1].headers?.['traceparent']).toMatch(TRACEPARENT);
+      expect(sent[1].headers?.['traceparent']).toContain(fresh.spanContext().spanId);
+      expect(sent[0].headers?.['ce_id']).toBe('id-1');
+    });
+
+    it("leaves the caller's messages as they were", async () => {
+      const original = message(STORED);
+      await publishTraced('t', [original], async () => undefined);
+      expect(original.headers?.['traceparent']).toBe(STORED);
+    });
+
+    it('turns tracing off inside the send, so the kafkajs instrumentation neither re-parents nor rewrites the headers', async () => {
+      let suppressed = false;
+      await publishTraced('t', [message(STORED)], async () => {
+        suppressed = isTracingSuppressed(context.active());
+      });
+      expect(suppressed).toBe(true);
+    });
+
+    it('marks every span of a failed send as an error and rethrows', async () => {
+      const failure = new Error('broker unavailable');
+      await expect(
+        publishTraced('t', [message(STORED), message(STORED)], async () => {
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      const spans = recorder.spans();
+      expect(spans).toHaveLength(2);
+      for (const span of spans) {
+        expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Error: broker unavailable' });
+        expect(span.events.map((event) => event.name)).toEqual(['exception']);
+      }
+    });
+  });
+});
+
+describe('trace context with tracing off', () => {
+  it('publishes the stored traceparent untouched', async () => {
+    let sent: OutgoingMessage[] = [];
+    await publishTraced('t', [{ key: 'k', value: Buffer.from(''), headers: { traceparent: STORED } }], async (messages) => {
+      sent = messages;
+    });
+    expect(sent[0].headers?.['traceparent']).toBe(STORED);
+    expect(activeTraceparent()).toBeUndefined();
+  });
+});
