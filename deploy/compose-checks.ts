@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { requiredVariables } from '@ecommerce/config';
 import {
+  bindMounts,
   buildSpec,
   type ComposeFile,
   type ComposeService,
   dependencies,
   durationMs,
   type Env,
-  isRecord,
+  publishedPorts,
   referencedVariables,
   serviceEnvironment,
 } from './compose-interpolation';
@@ -34,6 +35,9 @@ export interface AppSpec {
 
 const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
+/** Variables an app reads outside its configSchema: the OpenTelemetry SDK's own. */
+const READ_BY_OPENTELEMETRY = /^OTEL_[A-Z0-9_]+$/;
+
 export function checkAppsAreServices(compose: ComposeFile, appNames: readonly string[]): string[] {
   return appNames
     .filter((name) => !compose.services[name])
@@ -56,7 +60,7 @@ export function appConfig(
   const problems = unresolved.map((line) => `${app.name}: ${line}`);
   const known = Object.keys(app.schema.shape);
   for (const key of Object.keys(values)) {
-    if (!known.includes(key))
+    if (!known.includes(key) && !READ_BY_OPENTELEMETRY.test(key))
       problems.push(`${app.name}: sets ${key}, which its configSchema does not read`);
   }
   const input: Record<string, string | undefined> = {};
@@ -80,9 +84,12 @@ export function appConfig(
   return { config: result.data as Record<string, unknown>, problems };
 }
 
-/** Services other services wait for to finish (`service_completed_successfully`). */
-export function oneShotJobs(compose: ComposeFile): Set<string> {
-  const jobs = new Set<string>();
+/**
+ * Services other services wait for to finish (`service_completed_successfully`), and `also`:
+ * jobs nothing waits for, such as the infra aggregator.
+ */
+export function oneShotJobs(compose: ComposeFile, also: readonly string[] = []): Set<string> {
+  const jobs = new Set<string>(also.filter((name) => compose.services[name]));
   for (const service of Object.values(compose.services)) {
     for (const dep of dependencies(service).entries) {
       if (dep.condition === 'service_completed_successfully') jobs.add(dep.service);
@@ -92,9 +99,12 @@ export function oneShotJobs(compose: ComposeFile): Set<string> {
 }
 
 /** Long-running services have a health check and come back after a crash; jobs run once. */
-export function checkHealthchecksAndRestart(compose: ComposeFile): string[] {
+export function checkHealthchecksAndRestart(
+  compose: ComposeFile,
+  jobsNobodyWaitsFor: readonly string[] = [],
+): string[] {
   const problems: string[] = [];
-  const jobs = oneShotJobs(compose);
+  const jobs = oneShotJobs(compose, jobsNobodyWaitsFor);
   for (const [name, service] of Object.entries(compose.services)) {
     const restart = service.restart ?? 'no';
     if (jobs.has(name)) {
@@ -321,14 +331,9 @@ export function createdDatabases(sql: string): Set<string> {
 
 /** The SQL of the init scripts mounted at /docker-entrypoint-initdb.d of `service`. */
 export function initScripts(compose: ComposeFile, service: string, root: string): string {
-  for (const volume of compose.services[service]?.volumes ?? []) {
-    const [source, target] =
-      typeof volume === 'string'
-        ? volume.split(':')
-        : isRecord(volume)
-          ? [String(volume['source']), String(volume['target'])]
-          : [];
-    if (target === '/docker-entrypoint-initdb.d' && source) {
+  const services = compose.services[service];
+  for (const { source, target } of services ? bindMounts(services) : []) {
+    if (target === '/docker-entrypoint-initdb.d') {
       const dir = join(root, source);
       return readdirSync(dir)
         .filter((file) => file.endsWith('.sql'))
@@ -430,4 +435,182 @@ export function checkEnvExample(
     }
   }
   return [...new Set(problems)];
+}
+
+const MOVING_TAGS = new Set(['latest', 'stable', 'edge', 'main', 'master', 'nightly', 'alpine']);
+
+/** Every service builds from the repository or runs an image pinned to a version, never `latest`. */
+export function checkImages(compose: ComposeFile): string[] {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services)) {
+    if (service.build !== undefined) continue;
+    const image = service.image;
+    if (!image) {
+      problems.push(`${name}: neither an image nor a build`);
+      continue;
+    }
+    if (image.includes('@sha256:')) continue;
+    const lastPart = image.slice(image.lastIndexOf('/') + 1);
+    const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : undefined;
+    if (tag === undefined) problems.push(`${name}: image ${image} has no tag, which means latest`);
+    else if (MOVING_TAGS.has(tag) || !/\d/.test(tag))
+      problems.push(`${name}: image ${image} is not pinned to a version`);
+  }
+  return problems;
+}
+
+/**
+ * Published ports, as `host:container`: exactly the ones of the port plan, each on 127.0.0.1
+ * only (a development stack with development passwords is not for the network).
+ */
+export function checkPublishedPorts(
+  compose: ComposeFile,
+  plan: Readonly<Record<string, readonly string[]>>,
+): string[] {
+  const problems: string[] = [];
+  for (const name of Object.keys(plan)) {
+    if (!compose.services[name]) problems.push(`${name}: in the port plan, but not a service`);
+  }
+  for (const [name, service] of Object.entries(compose.services)) {
+    const expected = plan[name] ?? [];
+    const actual: string[] = [];
+    for (const port of publishedPorts(service)) {
+      const mapping = `${port.published || '(random)'}:${port.target}`;
+      actual.push(mapping);
+      if (port.hostIp !== '127.0.0.1') {
+        problems.push(
+          `${name}: publishes ${mapping} on ${port.hostIp ?? 'every interface'}, expected 127.0.0.1`,
+        );
+      }
+    }
+    for (const mapping of expected) {
+      if (!actual.includes(mapping)) problems.push(`${name}: does not publish ${mapping}`);
+    }
+    for (const mapping of actual) {
+      if (!expected.includes(mapping))
+        problems.push(`${name}: publishes ${mapping}, which the port plan does not list`);
+    }
+  }
+  return problems;
+}
+
+/** Each of `services` sets each variable of `expected` to exactly that value. */
+export function checkEnvironmentValues(
+  compose: ComposeFile,
+  services: readonly string[],
+  expected: Readonly<Record<string, string>>,
+): string[] {
+  const problems: string[] = [];
+  for (const name of services) {
+    const service = compose.services[name];
+    const values: Record<string, string | undefined> = service
+      ? serviceEnvironment(service).values
+      : {};
+    for (const [key, value] of Object.entries(expected)) {
+      if (values[key] !== value)
+        problems.push(`${name}: ${key} is ${values[key] ?? 'unset'}, expected ${value}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Tracing: each app names itself (`service.name` in every span), exports to a service of this
+ * file, and never waits for that service to be healthy: a trace backend that is slow or down
+ * must not keep the platform from starting.
+ */
+export function checkTracing(
+  compose: ComposeFile,
+  apps: readonly AppSpec[],
+  endpointVariable = 'OTEL_EXPORTER_OTLP_ENDPOINT',
+): string[] {
+  const problems: string[] = [];
+  for (const app of apps) {
+    const service = compose.services[app.name];
+    if (!service) continue;
+    const { values } = serviceEnvironment(service);
+    if (values['OTEL_SERVICE_NAME'] !== app.name) {
+      problems.push(
+        `${app.name}: OTEL_SERVICE_NAME is ${values['OTEL_SERVICE_NAME'] ?? 'unset'}, expected ${app.name}`,
+      );
+    }
+    const endpoint = values[endpointVariable];
+    const host = endpoint && URL.canParse(endpoint) ? new URL(endpoint).hostname : undefined;
+    if (!host || !compose.services[host]) {
+      problems.push(
+        `${app.name}: ${endpointVariable} ${endpoint ?? 'unset'} is not a compose service`,
+      );
+      continue;
+    }
+    const wait = dependencies(service).entries.find((dep) => dep.service === host);
+    if (wait && wait.condition !== 'service_started') {
+      problems.push(
+        `${app.name}: waits for ${host} (${wait.condition ?? 'no condition'}); tracing must never hold an app back, use service_started`,
+      );
+    }
+  }
+  return problems;
+}
+
+export interface InfraProfile {
+  /** The aggregator `docker compose up -d <service>` starts. */
+  service: string;
+  profile: string;
+  /** What it must start; jobs are awaited to complete, the rest to be healthy. */
+  infrastructure: readonly string[];
+  jobs: readonly string[];
+}
+
+/**
+ * `docker compose up -d infra` starts the infrastructure and no app, and returns when it is
+ * ready; plain `docker compose up` still starts every app (none has a profile) but not the
+ * aggregator.
+ */
+export function checkInfraProfile(
+  compose: ComposeFile,
+  apps: readonly AppSpec[],
+  infra: InfraProfile,
+): string[] {
+  const problems: string[] = [];
+  const aggregator = compose.services[infra.service];
+  if (!aggregator) return [`${infra.service}: not a service`];
+  if (!(aggregator.profiles ?? []).includes(infra.profile)) {
+    problems.push(
+      `${infra.service}: not in profile ${infra.profile}, so plain docker compose up runs it too`,
+    );
+  }
+  for (const app of apps) {
+    if ((compose.services[app.name]?.profiles ?? []).length > 0)
+      problems.push(`${app.name}: has a profile, so plain docker compose up does not start it`);
+  }
+  const closure = dependencyClosure(compose, infra.service);
+  for (const app of apps) {
+    if (closure.has(app.name)) problems.push(`${infra.service}: starts app ${app.name}`);
+  }
+  const direct = new Map(
+    dependencies(aggregator).entries.map((dep) => [dep.service, dep.condition]),
+  );
+  for (const name of infra.infrastructure) {
+    const wanted = infra.jobs.includes(name) ? 'service_completed_successfully' : 'service_healthy';
+    if (direct.get(name) !== wanted)
+      problems.push(`${infra.service}: should depend on ${name} (${wanted})`);
+  }
+  for (const name of closure) {
+    if (!infra.infrastructure.includes(name) && !apps.some((app) => app.name === name))
+      problems.push(`${infra.service}: starts ${name}, which is not listed as infrastructure`);
+  }
+  return problems;
+}
+
+/** Where `service` mounts the host path `source` (`./deploy/x` and `deploy/x` alike). */
+export function mountTarget(
+  compose: ComposeFile,
+  service: string,
+  source: string,
+): string | undefined {
+  const normalize = (path: string) => path.replace(/^\.\//, '').replace(/\/+$/, '');
+  const found = compose.services[service];
+  return (found ? bindMounts(found) : []).find(
+    (mount) => normalize(mount.source) === normalize(source),
+  )?.target;
 }

@@ -23,6 +23,9 @@ export interface ComposeService {
   ports?: unknown[];
   volumes?: unknown[];
   stop_grace_period?: string;
+  profiles?: string[];
+  command?: string | string[];
+  extra_hosts?: unknown;
 }
 
 export interface ComposeFile {
@@ -164,6 +167,58 @@ export function buildSpec(service: ComposeService): BuildSpec | undefined {
     ...(build.target !== undefined ? { target: build.target } : {}),
     args,
   };
+}
+
+export interface PublishedPort {
+  /** Undefined: every interface. */
+  hostIp?: string;
+  /** The host port; empty when Docker picks one. */
+  published: string;
+  target: string;
+}
+
+/**
+ * `ports` in the short (`[ip:][host:]container[/proto]`) and long syntax, interpolated with
+ * `env`. A bare container port is published too, on a random host port of every interface.
+ */
+export function publishedPorts(service: ComposeService, env: Env = {}): PublishedPort[] {
+  return (service.ports ?? []).map((entry): PublishedPort => {
+    if (isRecord(entry)) {
+      const hostIp = entry['host_ip'] === undefined ? undefined : String(entry['host_ip']);
+      return {
+        ...(hostIp !== undefined ? { hostIp } : {}),
+        published: entry['published'] === undefined ? '' : String(entry['published']),
+        target: String(entry['target']),
+      };
+    }
+    const parts = interpolate(String(entry), env)
+      .value.replace(/\/\w+$/, '')
+      .split(':');
+    const target = parts.pop() as string;
+    const published = parts.pop() ?? '';
+    const hostIp = parts.length > 0 ? parts.join(':') : undefined;
+    return { ...(hostIp !== undefined ? { hostIp } : {}), published, target };
+  });
+}
+
+export interface BindMount {
+  source: string;
+  target: string;
+}
+
+/** The host paths a service mounts (named volumes left out), e.g. `./deploy/x:/etc/x:ro`. */
+export function bindMounts(service: ComposeService): BindMount[] {
+  const mounts: BindMount[] = [];
+  for (const volume of service.volumes ?? []) {
+    const [source, target] =
+      typeof volume === 'string'
+        ? volume.split(':')
+        : isRecord(volume)
+          ? [String(volume['source']), String(volume['target'])]
+          : [];
+    if (source && target && /^[./]/.test(source)) mounts.push({ source, target });
+  }
+  return mounts;
 }
 
 /** Compose durations: `15s`, `1m30s`, `500ms`. Undefined when unparseable. */

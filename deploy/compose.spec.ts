@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { requiredVariables } from '@ecommerce/config';
 import { BACKENDS, type BackendName, databaseUrlVariable } from '@ecommerce/testing';
 import {
@@ -20,16 +21,40 @@ import {
   checkDatabases,
   checkDependsOn,
   checkEnvExample,
+  checkEnvironmentValues,
   checkHealthchecksAndRestart,
+  checkImages,
+  checkInfraProfile,
   checkPorts,
+  checkPublishedPorts,
   checkStartupOrder,
   checkStopGracePeriods,
+  checkTracing,
   createdDatabases,
+  type InfraProfile,
   initScripts,
+  mountTarget,
+  oneShotJobs,
   type StartupOrder,
 } from './compose-checks';
-import { type ComposeFile, interpolate, parseCompose } from './compose-interpolation';
+import {
+  type ComposeFile,
+  interpolate,
+  parseCompose,
+  publishedPorts,
+  serviceEnvironment,
+} from './compose-interpolation';
 import { checkDockerfileCopies, stageEnv } from './dockerfile-checks';
+import {
+  checkDashboard,
+  checkDashboardProviders,
+  checkDatasources,
+  checkScrapeTargets,
+  commandFlag,
+  datasources,
+  type MetricCatalog,
+  promqlMetricNames,
+} from './observability-checks';
 
 /**
  * docker-compose.yml, deploy/docker/Dockerfile and .env.example, checked statically: no
@@ -79,6 +104,66 @@ const STARTUP: StartupOrder = {
   everyAppNeeds: ['kafka', 'kafka-init', 'migrate'],
 };
 
+/** Every port the stack publishes, `host:container`, all on 127.0.0.1 (README, .env.example). */
+const PORT_PLAN: Record<string, string[]> = {
+  gateway: ['3000:3000'],
+  jaeger: ['16686:16686', '4317:4317', '4318:4318'],
+  prometheus: ['9090:9090'],
+  grafana: ['3001:3000'],
+  mailpit: ['8025:8025', '1025:1025'],
+  postgres: ['5432:5432'],
+  kafka: ['29092:29092'],
+  redis: ['6379:6379'],
+};
+
+/** Each backend's /metrics inside the compose network (not published). */
+const BACKEND_METRICS_PORT = '9464';
+
+/** Every app exports its traces to Jaeger over OTLP/HTTP. */
+const OTEL_EXPORT = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+};
+
+const INFRA: InfraProfile = {
+  service: 'infra',
+  profile: 'infra',
+  infrastructure: [
+    'postgres',
+    'kafka',
+    'redis',
+    'mailpit',
+    'jaeger',
+    'prometheus',
+    'grafana',
+    'migrate',
+    'kafka-init',
+  ],
+  jobs: ['migrate', 'kafka-init'],
+};
+
+/** The metric names every app and the dashboard agree on (docs/observability.md). */
+const METRICS: MetricCatalog = {
+  counters: [
+    'http_server_requests_total',
+    'grpc_server_handled_total',
+    'grpc_client_handled_total',
+    'saga_outcomes_total',
+    'messages_consumed_total',
+    'messages_dead_lettered_total',
+  ],
+  gauges: ['outbox_backlog_messages', 'kafka_consumer_lag'],
+  histograms: [
+    'http_server_request_duration_seconds',
+    'grpc_server_handling_seconds',
+    'grpc_client_handling_seconds',
+    'saga_duration_seconds',
+  ],
+  synthetic: ['up'],
+};
+
+const GRAFANA = 'deploy/grafana';
+
 const MIGRATE = {
   service: 'migrate',
   variableFor: (app: string) => databaseUrlVariable(BACKENDS[app as BackendName].database),
@@ -124,8 +209,39 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('has exactly the apps, the infrastructure and the infra aggregator as services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [...APPS.map((app) => app.name), ...INFRA.infrastructure, INFRA.service].sort(),
+    );
+  });
+
+  it('runs every service from an image pinned to a version, or from the shared build', () => {
+    expect(checkImages(compose)).toEqual([]);
+  });
+
+  it('publishes exactly the planned ports, on 127.0.0.1 only', () => {
+    expect(checkPublishedPorts(compose, PORT_PLAN)).toEqual([]);
+  });
+
   it('gives every long-running service a healthcheck and a restart policy, and runs jobs once', () => {
-    expect(checkHealthchecksAndRestart(compose)).toEqual([]);
+    expect(checkHealthchecksAndRestart(compose, [INFRA.service])).toEqual([]);
+  });
+
+  it("sends every app's traces to Jaeger under the app's name, and never waits for Jaeger", () => {
+    const names = APPS.map((app) => app.name);
+    expect(checkEnvironmentValues(compose, names, OTEL_EXPORT)).toEqual([]);
+    expect(checkTracing(compose, APPS)).toEqual([]);
+  });
+
+  it("serves every backend's metrics on METRICS_PORT 9464, inside the network only", () => {
+    const backends = APPS.filter((app) => app.kind === 'backend').map((app) => app.name);
+    expect(
+      checkEnvironmentValues(compose, backends, { METRICS_PORT: BACKEND_METRICS_PORT }),
+    ).toEqual([]);
+  });
+
+  it('starts the infrastructure alone with `docker compose up -d infra`, and every app without a profile', () => {
+    expect(checkInfraProfile(compose, APPS, INFRA)).toEqual([]);
   });
 
   it('waits for every dependency with a condition, on services that exist', () => {
@@ -205,7 +321,134 @@ describe('docker-compose.yml', () => {
         'order-service: starts without waiting for migrate',
       ]),
     );
-    expect(checkHealthchecksAndRestart(broken)).toEqual(['gateway: no healthcheck']);
+    expect(checkHealthchecksAndRestart(broken, [INFRA.service])).toEqual([
+      'gateway: no healthcheck',
+    ]);
+
+    broken.services['infra'] = {
+      ...broken.services['infra'],
+      depends_on: { gateway: { condition: 'service_healthy' } },
+    };
+    broken.services['jaeger'] = { ...broken.services['jaeger'], ports: ['16686:16686'] };
+    const gateway = broken.services['gateway'];
+    broken.services['gateway'] = {
+      ...gateway,
+      environment: {
+        ...(gateway?.environment as Record<string, unknown>),
+        OTEL_SERVICE_NAME: 'api',
+      },
+      depends_on: { jaeger: { condition: 'service_healthy' } },
+    };
+    expect(checkInfraProfile(broken, APPS, INFRA)).toEqual(
+      expect.arrayContaining([
+        'infra: starts app gateway',
+        'infra: should depend on postgres (service_healthy)',
+      ]),
+    );
+    expect(checkPublishedPorts(broken, PORT_PLAN)).toEqual([
+      'jaeger: publishes 16686:16686 on every interface, expected 127.0.0.1',
+      'jaeger: does not publish 4317:4317',
+      'jaeger: does not publish 4318:4318',
+    ]);
+    expect(checkTracing(broken, APPS)).toEqual([
+      'gateway: OTEL_SERVICE_NAME is api, expected gateway',
+      'gateway: waits for jaeger (service_healthy); tracing must never hold an app back, use service_started',
+    ]);
+  });
+});
+
+describe('the observability provisioning', () => {
+  const compose = parseCompose(read('docker-compose.yml'));
+  const yamlFiles = (dir: string) =>
+    readdirSync(join(ROOT, dir))
+      .filter((file) => /\.ya?ml$/.test(file))
+      .map((file) => parseYaml(read(join(dir, file))) as unknown);
+  const sources = datasources(yamlFiles(`${GRAFANA}/provisioning/datasources`));
+  const dashboardsDir = `${GRAFANA}/dashboards`;
+  const dashboardFiles = readdirSync(join(ROOT, dashboardsDir)).filter((file) =>
+    file.endsWith('.json'),
+  );
+  const dashboards = dashboardFiles.map(
+    (file) => [file, JSON.parse(read(join(dashboardsDir, file)))] as const,
+  );
+
+  /** Where each app serves /metrics in the compose network, from its compose environment. */
+  const scrapeAddresses = Object.fromEntries(
+    APPS.map((app) => {
+      const env = serviceEnvironment(compose.services[app.name] ?? {}).values;
+      const port = app.kind === 'gateway' ? env['GATEWAY_PORT'] : env['METRICS_PORT'];
+      return [app.name, `${app.name}:${port ?? '(unset)'}`];
+    }),
+  );
+
+  it('mounts prometheus.yml where Prometheus reads it, and scrapes every app on its metrics port', () => {
+    const prometheus = compose.services['prometheus'];
+    expect(mountTarget(compose, 'prometheus', 'deploy/prometheus/prometheus.yml')).toBe(
+      commandFlag(prometheus?.command, '--config.file') ?? '/etc/prometheus/prometheus.yml',
+    );
+    const config: unknown = parseYaml(read('deploy/prometheus/prometheus.yml'));
+    expect(scrapeAddresses).toMatchObject({
+      gateway: 'gateway:3000',
+      'order-service': 'order-service:9464',
+    });
+    expect(checkScrapeTargets(config, compose, scrapeAddresses)).toEqual([]);
+  });
+
+  it('provisions Prometheus (the default) and Jaeger as Grafana data sources, on their compose services', () => {
+    expect(mountTarget(compose, 'grafana', `${GRAFANA}/provisioning`)).toBe(
+      '/etc/grafana/provisioning',
+    );
+    expect(sources.map((source) => source.uid).sort()).toEqual(['jaeger', 'prometheus']);
+    expect(checkDatasources(sources, compose, { prometheus: '9090', jaeger: '16686' })).toEqual([]);
+  });
+
+  it('loads the dashboards from the folder compose mounts, and opens on the overview', () => {
+    const mountedAt = mountTarget(compose, 'grafana', dashboardsDir);
+    const providers = yamlFiles(`${GRAFANA}/provisioning/dashboards`);
+    expect(checkDashboardProviders(providers, mountedAt)).toEqual([]);
+    const grafanaEnv = serviceEnvironment(compose.services['grafana'] ?? {}).values;
+    expect(grafanaEnv['GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH']).toBe(
+      `${mountedAt}/ecommerce-overview.json`,
+    );
+    // Anonymous visitors may look, never change anything.
+    expect(grafanaEnv['GF_AUTH_ANONYMOUS_ORG_ROLE']).toBe('Viewer');
+  });
+
+  it('has an "Ecommerce overview" dashboard whose every query names platform metrics, and shows them all', () => {
+    expect(dashboardFiles).toContain('ecommerce-overview.json');
+    const uids = new Set(sources.map((source) => source.uid));
+    for (const [file, dashboard] of dashboards) {
+      expect(checkDashboard(file, dashboard, uids, METRICS)).toEqual([]);
+    }
+    expect(Object.fromEntries(dashboards)['ecommerce-overview.json']).toMatchObject({
+      uid: 'ecommerce-overview',
+      title: 'Ecommerce overview',
+    });
+  });
+
+  it('fails on broken copies of itself', () => {
+    const [file, dashboard] = dashboards.find(([name]) => name === 'ecommerce-overview.json') ?? [];
+    const renamed = JSON.parse(
+      JSON.stringify(dashboard).replaceAll('saga_outcomes_total', 'saga_outcome_total'),
+    ) as unknown;
+    expect(checkDashboard(String(file), renamed, new Set(['prometheus']), METRICS)).toEqual(
+      expect.arrayContaining([
+        `${file}: panel "Saga throughput" queries saga_outcome_total, which no app exports`,
+        `${file}: no panel shows saga_outcomes_total`,
+      ]),
+    );
+    expect(
+      checkDashboardProviders(yamlFiles(`${GRAFANA}/provisioning/dashboards`), '/dashboards'),
+    ).toEqual([
+      'grafana: provider ecommerce loads /var/lib/grafana/dashboards, but the dashboards are mounted at /dashboards',
+    ]);
+    const config = parseYaml(read('deploy/prometheus/prometheus.yml')) as {
+      scrape_configs: { static_configs: unknown[] }[];
+    };
+    config.scrape_configs[0]?.static_configs.splice(1, 1);
+    expect(checkScrapeTargets(config, compose, scrapeAddresses)).toEqual([
+      'prometheus: does not scrape user-service at user-service:9464',
+    ]);
   });
 });
 
@@ -226,6 +469,7 @@ services:
   svc:
     environment:
       GRPC_PORT: "99999"
+      METRICS_PORT: 9464
       DATABASE_URL: \${DATABASE_URL}
       KAFKA_BROKER: kafka:9092
 `);
@@ -253,6 +497,7 @@ services:
     environment:
       <<: *env
       GRPC_PORT: 50051
+      METRICS_PORT: 9464
       DATABASE_URL: postgresql://postgres@postgres:5432/ecommerce_user
 `);
     const app: AppSpec = {
@@ -266,6 +511,250 @@ services:
       problems: [],
       config: { KAFKA_BROKERS: ['kafka:9092'], GRPC_PORT: 50051 },
     });
+  });
+
+  it('treats a job nothing waits for as a job when told so', () => {
+    const file = compose(`services: { infra: { restart: "no" }, db: {} }`);
+    expect([...oneShotJobs(file, ['infra', 'ghost'])]).toEqual(['infra']);
+    expect(checkHealthchecksAndRestart(file, ['infra'])).toEqual([
+      'db: no healthcheck',
+      'db: restart is "no", expected unless-stopped',
+    ]);
+  });
+
+  it('flags images without a tag or with a moving one, and services with neither image nor build', () => {
+    const file = compose(`
+services:
+  a: { image: postgres }
+  b: { image: "axllent/mailpit:latest" }
+  c: { image: "registry:5000/team/app:edge" }
+  d: {}
+  e: { image: "postgres:15-alpine" }
+  f: { image: "busybox@sha256:abc" }
+  g: { build: . }
+`);
+    expect(checkImages(file)).toEqual([
+      'a: image postgres has no tag, which means latest',
+      'b: image axllent/mailpit:latest is not pinned to a version',
+      'c: image registry:5000/team/app:edge is not pinned to a version',
+      'd: neither an image nor a build',
+    ]);
+  });
+
+  it('reads published ports in the short and long syntax, with variables', () => {
+    const file = compose(`
+services:
+  a:
+    ports:
+      - "127.0.0.1:\${P:-5432}:5432"
+      - "8080:80/tcp"
+      - "9000"
+      - { target: 53, published: 5353, host_ip: 127.0.0.1, protocol: udp }
+`);
+    expect(publishedPorts(file.services['a'] ?? {})).toEqual([
+      { hostIp: '127.0.0.1', published: '5432', target: '5432' },
+      { published: '8080', target: '80' },
+      { published: '', target: '9000' },
+      { hostIp: '127.0.0.1', published: '5353', target: '53' },
+    ]);
+  });
+
+  it('flags ports published beyond 127.0.0.1, missing from the plan, or not published', () => {
+    const file = compose(`
+services:
+  gw: { ports: ["3000:3000"] }
+  db: { ports: ["127.0.0.1:5433:5432"] }
+  cache: { ports: ["127.0.0.1:6379:6379"] }
+`);
+    expect(
+      checkPublishedPorts(file, { gw: ['3000:3000'], db: ['5432:5432'], ghost: ['1:1'] }),
+    ).toEqual([
+      'ghost: in the port plan, but not a service',
+      'gw: publishes 3000:3000 on every interface, expected 127.0.0.1',
+      'db: does not publish 5432:5432',
+      'db: publishes 5433:5432, which the port plan does not list',
+      'cache: publishes 6379:6379, which the port plan does not list',
+    ]);
+  });
+
+  it('flags environment values that differ, and tracing that is misnamed, nowhere, or blocking', () => {
+    const file = compose(`
+services:
+  tracer: {}
+  a:
+    environment: { OTEL_SERVICE_NAME: a, OTEL_EXPORTER_OTLP_ENDPOINT: "http://tracer:4318" }
+    depends_on: { tracer: { condition: service_started } }
+  b:
+    environment: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://tracer:4318", METRICS_PORT: "9100" }
+    depends_on: { tracer: { condition: service_healthy } }
+  c:
+    environment: { OTEL_SERVICE_NAME: c, OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318" }
+`);
+    const apps = [{ name: 'a' }, { name: 'b' }, { name: 'c' }] as AppSpec[];
+    expect(checkEnvironmentValues(file, ['a', 'b'], { METRICS_PORT: '9464' })).toEqual([
+      'a: METRICS_PORT is unset, expected 9464',
+      'b: METRICS_PORT is 9100, expected 9464',
+    ]);
+    expect(checkTracing(file, apps)).toEqual([
+      'b: OTEL_SERVICE_NAME is unset, expected b',
+      'b: waits for tracer (service_healthy); tracing must never hold an app back, use service_started',
+      'c: OTEL_EXPORTER_OTLP_ENDPOINT http://localhost:4318 is not a compose service',
+    ]);
+  });
+
+  it('flags an infra aggregator that starts apps, misses infrastructure, or has no profile', () => {
+    const file = compose(`
+services:
+  db: { healthcheck: { test: ["CMD", "true"] } }
+  job: {}
+  app: { profiles: [full], depends_on: { db: { condition: service_healthy } } }
+  infra:
+    depends_on:
+      db: { condition: service_started }
+      app: { condition: service_healthy }
+`);
+    const apps = [{ name: 'app' }] as AppSpec[];
+    const infra: InfraProfile = {
+      service: 'infra',
+      profile: 'infra',
+      infrastructure: ['db', 'job'],
+      jobs: ['job'],
+    };
+    expect(checkInfraProfile(file, apps, infra)).toEqual([
+      'infra: not in profile infra, so plain docker compose up runs it too',
+      'app: has a profile, so plain docker compose up does not start it',
+      'infra: starts app app',
+      'infra: should depend on db (service_healthy)',
+      'infra: should depend on job (service_completed_successfully)',
+    ]);
+    expect(checkInfraProfile(file, apps, { ...infra, service: 'nope' })).toEqual([
+      'nope: not a service',
+    ]);
+  });
+
+  it('finds the metric names of PromQL expressions, and nothing else', () => {
+    expect(
+      promqlMetricNames(
+        'histogram_quantile(0.95, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{route!~"/x|y"}[$__rate_interval])))',
+      ),
+    ).toEqual(['http_server_request_duration_seconds_bucket']);
+    expect(
+      promqlMetricNames(
+        'sum(rate(a_total{code=~"5.."}[5m] offset 1h)) / ignoring(code) group_left sum(b) > bool 1e3 and on(job) up',
+      ),
+    ).toEqual(['a_total', 'b', 'up']);
+  });
+
+  it('flags scrape targets that are missing, mislabelled, duplicated, unknown, or on another path', () => {
+    const file = compose(`
+services:
+  gw: {}
+  svc: {}
+  prometheus: { extra_hosts: ["host.docker.internal:host-gateway"] }
+`);
+    const config = {
+      scrape_configs: [
+        {
+          job_name: 'apps',
+          static_configs: [
+            { targets: ['gw:3000'], labels: { service: 'gateway' } },
+            { targets: ['gone:9464', 'host.docker.internal:9101'] },
+          ],
+        },
+        {
+          job_name: 'other',
+          metrics_path: '/prometheus',
+          static_configs: [{ targets: ['svc:9464', 'gw:3000'], labels: { service: 'svc' } }],
+        },
+      ],
+    };
+    expect(
+      checkScrapeTargets(config, file, { gw: 'gw:3000', svc: 'svc:9464', more: 'more:1' }),
+    ).toEqual([
+      'prometheus: target gone:9464: gone is not a compose service',
+      'prometheus: scrapes gw:3000 twice',
+      'prometheus: target gw:3000 has service=gateway, expected gw',
+      'prometheus: scrapes svc at /prometheus, expected /metrics',
+      'prometheus: does not scrape more at more:1',
+    ]);
+    expect(checkScrapeTargets({}, file, {})).toEqual(['prometheus: no static scrape targets']);
+    expect(commandFlag(['--web.enable-lifecycle', '--config.file=/x.yml'], '--config.file')).toBe(
+      '/x.yml',
+    );
+    expect(commandFlag('--config.file /y.yml', '--config.file')).toBe('/y.yml');
+  });
+
+  it('flags data sources without a default, a uid, a service or the right port', () => {
+    const file = compose(`services: { prometheus: {}, jaeger: {} }`);
+    const sources = datasources([
+      {
+        datasources: [
+          { name: 'P', type: 'prometheus', uid: 'p', url: 'http://prometheus:9091' },
+          { name: 'Q', type: 'loki', url: 'http://loki:3100', isDefault: true },
+          { name: 'R', type: 'prometheus', uid: 'p', url: 'http://prometheus:9090' },
+        ],
+      },
+    ]);
+    expect(checkDatasources(sources, file, { prometheus: '9090', jaeger: '16686' })).toEqual([
+      'grafana: the default data source should be the one Prometheus, not Q',
+      'grafana: no jaeger data source',
+      'grafana: data source P uses port 9091, expected 9090',
+      'grafana: data source Q has no fixed uid',
+      'grafana: data source Q points at http://loki:3100, not at a compose service',
+      'grafana: uid p is used twice',
+    ]);
+  });
+
+  it('flags dashboard providers that load another folder, and none at all', () => {
+    const providers = [
+      { providers: [{ name: 'a', type: 'file', options: { path: '/dash/' } }] },
+      { providers: [{ name: 'b', type: 'sql', options: {} }] },
+    ];
+    expect(checkDashboardProviders(providers, '/dash')).toEqual([
+      'grafana: provider b is not a file provider',
+      'grafana: provider b loads (no path), but the dashboards are mounted at /dash',
+    ]);
+    expect(checkDashboardProviders([{}], '/dash')).toEqual(['grafana: no dashboard provider']);
+  });
+
+  it('flags dashboard panels with unknown metrics, no query or an unprovisioned data source', () => {
+    const catalog: MetricCatalog = {
+      counters: ['a_total'],
+      gauges: ['g'],
+      histograms: ['h_seconds'],
+      synthetic: ['up'],
+    };
+    const dashboard = {
+      uid: 'd',
+      title: 'D',
+      panels: [
+        {
+          type: 'row',
+          title: 'R',
+          panels: [
+            {
+              type: 'timeseries',
+              title: 'T',
+              datasource: { uid: 'prom' },
+              targets: [{ expr: 'rate(a_total[1m]) + h_seconds_bucket + a_totl' }],
+            },
+          ],
+        },
+        { type: 'stat', title: 'S', targets: [{ datasource: { uid: 'other' }, expr: 'up' }, {}] },
+        { type: 'text', title: 'X' },
+      ],
+    };
+    expect(checkDashboard('d.json', dashboard, new Set(['prom']), catalog)).toEqual([
+      'd.json: panel "T" queries a_totl, which no app exports',
+      'd.json: panel "S" uses data source other, which is not provisioned',
+      'd.json: panel "S" uses data source (default), which is not provisioned',
+      'd.json: panel "S" has a query without an expression',
+      'd.json: panel "X" has no query',
+      'd.json: no panel shows g',
+    ]);
+    expect(checkDashboard('e.json', [], new Set(), catalog)).toEqual([
+      'e.json: not a dashboard object',
+    ]);
   });
 
   it('flags services without healthcheck or restart policy, and jobs that would restart', () => {
