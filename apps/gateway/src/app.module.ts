@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { LoggingModule } from '@ecommerce/observability';
+import { LoggingModule, MetricsModule } from '@ecommerce/observability';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { BackendsModule } from './backends/backends.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
@@ -22,10 +23,12 @@ export class AppModule {
       global: true,
       imports: [
         LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
+        MetricsModule.forRoot('gateway'),
         BackendsModule,
         AuthModule,
         RateLimitModule,
         HealthModule,
+        MetricsEndpointModule,
         UsersModule,
         ProductsModule,
         OrdersModule,

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { loadConfigOrExit } from '@ecommerce/config';
-import { onShutdownSignal } from '@ecommerce/observability';
+import { httpMetricsMiddleware, MetricsRegistry, onShutdownSignal } from '@ecommerce/observability';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
 import { setUpOpenApi } from './openapi/openapi';
@@ -24,6 +24,7 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   // The client IP (rate limits) comes from X-Forwarded-For only behind this many trusted proxies.
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  app.use(httpMetricsMiddleware(app.get(MetricsRegistry))); // first: it times everything after it
   app.use(requestId);
   app.use(
     helmet({

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { inventoryV1, notificationV1, orderV1, paymentV1, userV1 } from '@ecommerce/contracts';
 import { ResilientGrpcClient } from '@ecommerce/grpc';
+import { MetricsRegistry } from '@ecommerce/observability';
 import { GATEWAY_CONFIG, type GatewayConfig, resilienceOptions } from '../config';
 
 /**
@@ -16,13 +17,13 @@ export class Backends implements OnModuleDestroy {
   readonly payments: ResilientGrpcClient<paymentV1.PaymentServiceClient>;
   readonly notifications: ResilientGrpcClient<notificationV1.NotificationServiceClient>;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, metrics: MetricsRegistry) {
     const options = resilienceOptions(config);
-    this.users = new ResilientGrpcClient('user', config.USER_SERVICE_URL, options);
-    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, options);
-    this.orders = new ResilientGrpcClient('order', config.ORDER_SERVICE_URL, options);
-    this.payments = new ResilientGrpcClient('payment', config.PAYMENT_SERVICE_URL, options);
-    this.notifications = new ResilientGrpcClient('notification', config.NOTIFICATION_SERVICE_URL, options);
+    this.users = new ResilientGrpcClient('user', config.USER_SERVICE_URL, options, metrics);
+    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, options, metrics);
+    this.orders = new ResilientGrpcClient('order', config.ORDER_SERVICE_URL, options, metrics);
+    this.payments = new ResilientGrpcClient('payment', config.PAYMENT_SERVICE_URL, options, metrics);
+    this.notifications = new ResilientGrpcClient('notification', config.NOTIFICATION_SERVICE_URL, options, metrics);
   }
 
   onModuleDestroy(): void {

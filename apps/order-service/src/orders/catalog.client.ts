@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { inventoryV1 } from '@ecommerce/contracts';
 import { ResilientGrpcClient } from '@ecommerce/grpc';
+import { MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
 import { orderError } from './orders.errors';
 
@@ -15,8 +16,8 @@ export class CatalogClient implements OnModuleDestroy {
   private readonly logger = new Logger(CatalogClient.name);
   private readonly inventory: ResilientGrpcClient<inventoryV1.InventoryServiceClient>;
 
-  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
-    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL);
+  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig, metrics: MetricsRegistry) {
+    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, undefined, metrics);
   }
 
   /** The products among `ids` as they are now (price, currency), and the ids that match none. */

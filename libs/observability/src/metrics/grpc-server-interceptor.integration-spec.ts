@@ -27,7 +27,9 @@ type Request = { code: number; delayMs?: number };
 describe('grpcServerMetricsInterceptor', () => {
   const registry = createMetricsRegistry('test-service');
   const server = new grpc.Server({ interceptors: [grpcServerMetricsInterceptor(registry)] });
-  let client: grpc.Client & { Echo: grpc.requestCallback<unknown> & ((...args: unknown[]) => grpc.ClientUnaryCall) };
+  let client: grpc.Client & {
+    Echo(request: Request, options: grpc.CallOptions, callback: grpc.requestCallback<unknown>): grpc.ClientUnaryCall;
+  };
 
   beforeAll(async () => {
     server.addService(definition, {
@@ -42,7 +44,7 @@ describe('grpcServerMetricsInterceptor', () => {
       ),
     );
     const Client = grpc.makeGenericClientConstructor(definition, 'EchoService');
-    client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as typeof client;
+    client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as typeof client;
   });
 
   afterAll(() => {
@@ -63,9 +65,11 @@ describe('grpcServerMetricsInterceptor', () => {
       Object.entries(labels).every(([key, value]) => v.labels[key] === value);
     const handled = (await registry.getSingleMetric('grpc_server_handled_total')?.get())?.values.find(matches)?.value ?? 0;
     const timed =
-      (await registry.getSingleMetric('grpc_server_handling_seconds')?.get())?.values.find(
-        (v) => v.metricName === 'grpc_server_handling_seconds_count' && matches(v),
-      )?.value ?? 0;
+      (
+        (await registry.getSingleMetric('grpc_server_handling_seconds')?.get())?.values as
+          | Array<{ metricName?: string; labels: Record<string, unknown>; value: number }>
+          | undefined
+      )?.find((v) => v.metricName === 'grpc_server_handling_seconds_count' && matches(v))?.value ?? 0;
     return { handled, timed };
   }
 

@@ -16,7 +16,7 @@ describe('httpMetricsMiddleware', () => {
     const metric = registry.getSingleMetric(name);
     if (!metric) return 0;
     const { values } = await metric.get();
-    return values
+    return (values as Array<(typeof values)[number] & { metricName?: string }>)
       .filter((v) => v.metricName === undefined || v.metricName === name || v.metricName === `${name}_count`)
       .filter((v) => !('le' in v.labels))
       .filter((v) => Object.entries(labels).every(([key, wanted]) => v.labels[key] === wanted))
