@@ -149,6 +149,8 @@ export interface InboxConsumerOptions<Tx extends SqlExecutor> {
   logger?: KafkaLogger;
   /** Passed to `createConsumer` from @ecommerce/kafka. */
   kafkaConsumer?: Omit<ConsumerOptions, 'groupId' | 'topics' | 'handler'>;
+  /** Told what became of each message once it is done with (its offset about to be committed): for metrics. */
+  onOutcome?: (outcome: InboxOutcome, message: ConsumedMessage) => void;
 }
 
 /**
@@ -180,7 +182,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
       ...options.kafkaConsumer,
       groupId: options.groupId,
       topics: options.topics,
-      handler: async (message) => void (await handle(message)),
+      handler: async (message) => options.onOutcome?.(await handle(message), message),
     });
   }
 

@@ -26,6 +26,19 @@ export {
   type InboxHandlerDeps,
   type InboxOutcome,
 } from './inbox-consumer';
+export {
+  partitionLag,
+  readConsumerLag,
+  type ConsumerGroupTopics,
+  type PartitionLag,
+} from './consumer-lag';
+export {
+  METRICS_READ_TIMEOUT_MS,
+  messagingMetrics,
+  timeBoxed,
+  type MessagingMetrics,
+  type MessagingMetricsSources,
+} from './messaging-metrics';
 export { Outbox, type OutboxMessage, type OutboxOptions } from './outbox';
 export {
   OutboxRelay,

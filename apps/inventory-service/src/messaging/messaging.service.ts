@@ -7,7 +7,8 @@ import {
   type KafkaLogger,
   type KafkaProducer,
 } from '@ecommerce/kafka';
-import { InboxConsumer, OutboxRelay } from '@ecommerce/messaging';
+import { InboxConsumer, type MessagingMetrics, OutboxRelay, messagingMetrics } from '@ecommerce/messaging';
+import { MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { ReservationsConsumer } from '../reservations/reservations.consumer';
@@ -42,14 +43,22 @@ export class Messaging implements OnModuleDestroy {
   private starting: Promise<Running> | undefined;
   private running: Running | undefined;
   private stopping = false;
+  private readonly metrics: MessagingMetrics;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly prisma: PrismaService,
     private readonly reservations: ReservationsConsumer,
     private readonly logger: PinoLogger,
+    registry: MetricsRegistry,
   ) {
     logger.setContext(Messaging.name);
+    this.metrics = messagingMetrics(registry, {
+      relay: () => this.running?.relay,
+      kafka: createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger }),
+      consumers: [{ groupId: SERVICE_NAME, topics: [TOPICS.inventoryCommands] }],
+      logger,
+    });
   }
 
   /** Resolves once producer, relay and consumer run; a failed start is retried by the next call. */
@@ -97,6 +106,7 @@ export class Messaging implements OnModuleDestroy {
         topics: [TOPICS.inventoryCommands],
         logger,
         kafkaConsumer: { partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY },
+        onOutcome: this.metrics.onOutcome,
       }),
     );
     const started: Array<() => Promise<void>> = [];

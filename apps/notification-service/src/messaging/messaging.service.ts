@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { TOPICS } from '@ecommerce/contracts';
 import { type KafkaProducer, createKafka, createProducer } from '@ecommerce/kafka';
-import { InboxConsumer } from '@ecommerce/messaging';
-import { createLogger } from '@ecommerce/observability';
+import { InboxConsumer, messagingMetrics } from '@ecommerce/messaging';
+import { createLogger, MetricsRegistry } from '@ecommerce/observability';
 import type { Logger } from 'pino';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type PrismaTx } from '../database/prisma.service';
@@ -40,10 +40,19 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private starting?: Promise<void>;
   private wakeUp?: () => void;
 
-  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig) {
+  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig, registry: MetricsRegistry) {
     this.logger = createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' });
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger: this.logger });
     this.producer = createProducer(kafka);
+    const groups = { users: `${SERVICE_NAME}-users`, orders: `${SERVICE_NAME}-orders` };
+    const metrics = messagingMetrics(registry, {
+      kafka,
+      consumers: [
+        { groupId: groups.users, topics: [TOPICS.userEvents] },
+        { groupId: groups.orders, topics: [TOPICS.orderEvents] },
+      ],
+      logger: this.logger,
+    });
     const consumer = (groupId: string, topic: string) =>
       new InboxConsumer<PrismaTx>({
         kafka,
@@ -52,9 +61,10 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
         groupId,
         topics: [topic],
         logger: this.logger,
+        onOutcome: metrics.onOutcome,
       });
-    this.userEvents = consumer(`${SERVICE_NAME}-users`, TOPICS.userEvents);
-    this.orderEvents = consumer(`${SERVICE_NAME}-orders`, TOPICS.orderEvents);
+    this.userEvents = consumer(groups.users, TOPICS.userEvents);
+    this.orderEvents = consumer(groups.orders, TOPICS.orderEvents);
   }
 
   onApplicationBootstrap(): void {

@@ -9,7 +9,15 @@ import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { type EventDefinition, TOPICS } from '@ecommerce/contracts';
 import { type KafkaProducer, createKafka, createProducer } from '@ecommerce/kafka';
-import { type EventHandler, InboxConsumer, Outbox, OutboxRelay } from '@ecommerce/messaging';
+import {
+  type EventHandler,
+  InboxConsumer,
+  type MessagingMetrics,
+  Outbox,
+  OutboxRelay,
+  messagingMetrics,
+} from '@ecommerce/messaging';
+import { MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
@@ -21,6 +29,8 @@ export type Tx = Prisma.TransactionClient;
 const RETRY_START_MS = 5_000;
 /** How long the application's start waits for messaging to run. */
 const BOOT_WAIT_MS = 5_000;
+/** The participants' replies the saga consumes. */
+const REPLY_TOPICS = [TOPICS.inventoryEvents, TOPICS.paymentEvents];
 
 interface Parts {
   producer: KafkaProducer;
@@ -49,16 +59,24 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   private starting?: Promise<void>;
   private readonly stopping = new AbortController();
   private lastError = 'not started yet';
+  private readonly metrics: MessagingMetrics;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly prisma: PrismaService,
     private readonly logger: PinoLogger,
+    registry: MetricsRegistry,
   ) {
     logger.setContext('messaging');
     this.kafka = createKafka({
       clientId: SERVICE_NAME,
       brokers: config.KAFKA_BROKERS,
+      logger: this.logger,
+    });
+    this.metrics = messagingMetrics(registry, {
+      relay: () => this.parts?.relay,
+      kafka: this.kafka,
+      consumers: [{ groupId: SERVICE_NAME, topics: REPLY_TOPICS }],
       logger: this.logger,
     });
   }
@@ -104,8 +122,9 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
       producer,
       db: this.prisma,
       groupId: SERVICE_NAME,
-      topics: [TOPICS.inventoryEvents, TOPICS.paymentEvents],
+      topics: REPLY_TOPICS,
       logger: this.logger,
+      onOutcome: this.metrics.onOutcome,
     });
     for (const register of this.handlers) register(consumer);
     const relay = new OutboxRelay({

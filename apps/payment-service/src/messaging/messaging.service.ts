@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { TOPICS } from '@ecommerce/contracts';
 import { type KafkaProducer, createKafka, createProducer } from '@ecommerce/kafka';
-import { InboxConsumer, Outbox, OutboxRelay } from '@ecommerce/messaging';
-import { createLogger } from '@ecommerce/observability';
+import { InboxConsumer, Outbox, OutboxRelay, messagingMetrics } from '@ecommerce/messaging';
+import { createLogger, MetricsRegistry } from '@ecommerce/observability';
 import type { Logger } from 'pino';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type PrismaTx } from '../database/prisma.service';
@@ -40,7 +40,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private starting?: Promise<void>;
   private wakeUp?: () => void;
 
-  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig) {
+  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig, registry: MetricsRegistry) {
     this.logger = createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' });
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger: this.logger });
     this.producer = createProducer(kafka);
@@ -49,13 +49,17 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       producer: this.producer,
       logger: this.logger,
     });
+    const groupId = SERVICE_NAME;
+    const topics = [TOPICS.paymentCommands];
+    const metrics = messagingMetrics(registry, { relay: this.relay, kafka, consumers: [{ groupId, topics }], logger: this.logger });
     this.consumer = new InboxConsumer({
       kafka,
       producer: this.producer,
       db: prisma,
-      groupId: SERVICE_NAME,
-      topics: [TOPICS.paymentCommands],
+      groupId,
+      topics,
       logger: this.logger,
+      onOutcome: metrics.onOutcome,
     });
   }
 

@@ -5,8 +5,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { type KafkaProducer, createKafka, createProducer } from '@ecommerce/kafka';
-import { OutboxRelay } from '@ecommerce/messaging';
-import { createLogger } from '@ecommerce/observability';
+import { OutboxRelay, messagingMetrics } from '@ecommerce/messaging';
+import { createLogger, MetricsRegistry } from '@ecommerce/observability';
 import type { Logger } from 'pino';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
 
@@ -34,7 +34,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private starting?: Promise<void>;
   private wakeUp?: () => void;
 
-  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
+  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig, registry: MetricsRegistry) {
     this.logger = createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' });
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger: this.logger });
     this.producer = createProducer(kafka);
@@ -43,6 +43,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       producer: this.producer,
       logger: this.logger,
     });
+    messagingMetrics(registry, { relay: this.relay, logger: this.logger });
   }
 
   onApplicationBootstrap(): void {
