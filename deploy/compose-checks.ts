@@ -27,6 +27,7 @@ import { declaredArgs, stageNames } from './dockerfile-checks';
 export interface AppSpec {
   name: string;
   kind: 'backend' | 'gateway';
+  /** Every variable the app reads: its configSchema, and the OTEL_* ones of its tracing. */
   schema: z.ZodObject;
   /** The variable holding the port it serves on, and the port everything else expects. */
   portVariable: string;
@@ -34,9 +35,6 @@ export interface AppSpec {
 }
 
 const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
-
-/** Variables an app reads outside its configSchema: the OpenTelemetry SDK's own. */
-const READ_BY_OPENTELEMETRY = /^OTEL_[A-Z0-9_]+$/;
 
 export function checkAppsAreServices(compose: ComposeFile, appNames: readonly string[]): string[] {
   return appNames
@@ -60,7 +58,7 @@ export function appConfig(
   const problems = unresolved.map((line) => `${app.name}: ${line}`);
   const known = Object.keys(app.schema.shape);
   for (const key of Object.keys(values)) {
-    if (!known.includes(key) && !READ_BY_OPENTELEMETRY.test(key))
+    if (!known.includes(key))
       problems.push(`${app.name}: sets ${key}, which its configSchema does not read`);
   }
   const input: Record<string, string | undefined> = {};

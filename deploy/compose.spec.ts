@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { requiredVariables } from '@ecommerce/config';
 import { BACKENDS, type BackendName, databaseUrlVariable } from '@ecommerce/testing';
+import { telemetryEnv } from '@ecommerce/telemetry';
 import {
   backendAddresses,
   configSchema as gatewaySchema,
@@ -78,7 +79,7 @@ const APPS: AppSpec[] = [
   {
     name: 'gateway',
     kind: 'gateway',
-    schema: gatewaySchema,
+    schema: gatewaySchema.safeExtend(telemetryEnv),
     portVariable: 'GATEWAY_PORT',
     // The gateway's port is its config default (the local stack uses the same).
     port: gatewaySchema.shape.GATEWAY_PORT.parse(undefined),
@@ -87,7 +88,8 @@ const APPS: AppSpec[] = [
     (name): AppSpec => ({
       name,
       kind: 'backend',
-      schema: BACKEND_SCHEMAS[name],
+      // Tracing reads the standard OTEL_* variables itself, validated by libs/telemetry.
+      schema: BACKEND_SCHEMAS[name].safeExtend(telemetryEnv),
       portVariable: 'GRPC_PORT',
       port: BACKENDS[name].grpcPort,
     }),
@@ -336,6 +338,8 @@ describe('docker-compose.yml', () => {
       environment: {
         ...(gateway?.environment as Record<string, unknown>),
         OTEL_SERVICE_NAME: 'api',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http',
+        OTEL_EXPORTER_OTLP_ENDPIONT: 'http://jaeger:4318',
       },
       depends_on: { jaeger: { condition: 'service_healthy' } },
     };
@@ -349,6 +353,11 @@ describe('docker-compose.yml', () => {
       'jaeger: publishes 16686:16686 on every interface, expected 127.0.0.1',
       'jaeger: does not publish 4317:4317',
       'jaeger: does not publish 4318:4318',
+    ]);
+    const gatewayApp = APPS.find((app) => app.name === 'gateway') as AppSpec;
+    expect(appConfig(broken, gatewayApp, imageEnv).problems).toEqual([
+      'gateway: sets OTEL_EXPORTER_OTLP_ENDPIONT, which its configSchema does not read',
+      expect.stringMatching(/^gateway: OTEL_EXPORTER_OTLP_PROTOCOL=http is invalid/),
     ]);
     expect(checkTracing(broken, APPS)).toEqual([
       'gateway: OTEL_SERVICE_NAME is api, expected gateway',
