@@ -4,4 +4,5 @@ export * from './stack';
 export * from './stack-runner';
 export * from './kafka-test-bus';
 export * from './smtp-sink';
+export * from './otlp-receiver';
 export * from './prometheus';
