@@ -1,3 +1,4 @@
+export { afterCommit, withAfterCommit } from './after-commit';
 export {
   DEFAULT_RETRY_POLICY,
   backoffDelay,

@@ -16,6 +16,7 @@ import {
   Outbox,
   OutboxRelay,
   messagingMetrics,
+  withAfterCommit,
 } from '@ecommerce/messaging';
 import { MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
@@ -120,7 +121,8 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     const consumer = new InboxConsumer<Tx>({
       kafka: this.kafka,
       producer,
-      db: this.prisma,
+      // Handlers may act once their transaction commits (the saga counts its outcomes so).
+      db: withAfterCommit<Tx>(this.prisma),
       groupId: SERVICE_NAME,
       topics: REPLY_TOPICS,
       logger: this.logger,

@@ -5,8 +5,10 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { withAfterCommit } from '@ecommerce/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
 import { PrismaService } from '../database/prisma.service';
+import type { Tx } from '../messaging/messaging';
 import { SagaRepository } from './saga.repository';
 import { SagaService } from './saga.service';
 
@@ -50,7 +52,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   async sweep(now = new Date()): Promise<number> {
     let total = 0;
     for (;;) {
-      const count = await this.prisma.$transaction(async (tx) => {
+      const count = await withAfterCommit<Tx>(this.prisma).$transaction(async (tx) => {
         const overdue = await this.repository.lockOverdue(tx, now, BATCH);
         for (const orderId of overdue)
           await this.saga.apply(tx, orderId, { type: 'DeadlinePassed' });

@@ -11,7 +11,7 @@ import {
 } from '@ecommerce/contracts';
 import { errorCodeOf } from '@ecommerce/errors';
 import { DLT_HEADER, envelopeHeaders } from '@ecommerce/messaging';
-import { databaseUrl, waitFor } from '@ecommerce/testing';
+import { databaseUrl, metricValue, waitFor } from '@ecommerce/testing';
 import {
   ORDER_GROUP,
   OrderServiceProcess,
@@ -94,6 +94,51 @@ async function failure(call: Promise<unknown>): Promise<ServiceError> {
     throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
   return outcome.error;
 }
+
+describe('metrics', () => {
+  it(
+    'one CONFIRMED and one declined saga count once each in the outcomes and the duration; redeliveries count nothing',
+    async () => {
+      const scrape = async () => (await fetch(service.metricsUrl)).text();
+      const outcome = (text: string, status: string, reason: string) =>
+        metricValue(text, 'saga_outcomes_total', { status, reason });
+      const durations = (text: string) => metricValue(text, 'saga_duration_seconds_count');
+      const duplicates = (text: string) =>
+        metricValue(text, 'messages_consumed_total', { topic: TOPICS.paymentEvents, outcome: 'duplicate' });
+      const before = await scrape();
+
+      const { order } = await confirmedOrder();
+      const product = await harness.product(10);
+      const declined = await placeOrder(orders(), randomUUID(), [{ productId: product.id, quantity: 1 }], {
+        paymentMethod: 'pm_card_chargeDeclined',
+      });
+      await capturePaymentFor(declined, 'pm_card_chargeDeclined');
+      const decline = { orderId: declined.id, paymentId: randomUUID(), declineCode: 'card_declined' };
+      const first = await harness.pay('PaymentDeclined', decline);
+      await orderWhen(orders(), declined, 'is CANCELLED', (o) => o.status === OrderStatus.CANCELLED);
+      // Counted just after the commit a client can already see: wait for it, then check it exactly.
+      await waitFor('both outcomes counted', async () => durations(await scrape()) >= durations(before) + 2, 10_000);
+      const afterBoth = await scrape();
+      expect(outcome(afterBoth, 'CONFIRMED', 'NONE')).toBe(outcome(before, 'CONFIRMED', 'NONE') + 1);
+      expect(outcome(afterBoth, 'CANCELLED', 'PAYMENT_DECLINED')).toBe(outcome(before, 'CANCELLED', 'PAYMENT_DECLINED') + 1);
+      expect(durations(afterBoth)).toBe(durations(before) + 2);
+
+      // The same reply again (same ce_id: the inbox drops it), and a new one the saga ignores.
+      await harness.handled(await harness.pay('PaymentDeclined', decline, first.id));
+      await harness.handled(await harness.pay('PaymentCaptured', captured(order)));
+      const afterRedelivery = await scrape();
+      expect(duplicates(afterRedelivery)).toBe(duplicates(afterBoth) + 1);
+      for (const [status, reason] of [
+        ['CONFIRMED', 'NONE'],
+        ['CANCELLED', 'PAYMENT_DECLINED'],
+      ] as const) {
+        expect(outcome(afterRedelivery, status, reason)).toBe(outcome(afterBoth, status, reason));
+      }
+      expect(durations(afterRedelivery)).toBe(durations(afterBoth));
+    },
+    LONG,
+  );
+});
 
 describe('the happy path', () => {
   it(

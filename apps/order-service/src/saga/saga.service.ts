@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { afterCommit } from '@ecommerce/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
 import type { Tx } from '../messaging/messaging';
 import {
@@ -8,11 +9,14 @@ import {
   decide,
   startSaga,
 } from './order-saga';
+import { SagaMetrics, sagaOutcome } from './saga-metrics';
 import { SagaRepository } from './saga.repository';
 
 /**
  * Runs the saga's steps, each inside the caller's transaction: the gRPC use cases' (placing,
  * cancelling), the inbox consumer's (one per reply, with the inbox row) and the sweeper's.
+ * A step that confirms or cancels the order is counted in the saga metrics once its
+ * transaction commits (a transaction that reaches one must come from `withAfterCommit`).
  */
 @Injectable()
 export class SagaService {
@@ -21,6 +25,7 @@ export class SagaService {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly repository: SagaRepository,
+    private readonly metrics: SagaMetrics,
   ) {}
 
   /** Starts a new order's saga: RESERVING, ReserveInventory and OrderCreated in the outbox. */
@@ -45,13 +50,16 @@ export class SagaService {
   ): Promise<SagaDecision | undefined> {
     const locked = await this.repository.lock(tx, orderId);
     if (!locked) return undefined;
-    const decision = decide(locked.saga, locked.order, event, new Date());
+    const now = new Date();
+    const decision = decide(locked.saga, locked.order, event, now);
     await this.repository.save(
       tx,
       locked,
       decision,
       traceparent ?? locked.traceparent ?? undefined,
     );
+    const outcome = sagaOutcome(locked.order, decision, now);
+    if (outcome) afterCommit(tx, () => this.metrics.record(outcome));
     const what = `saga ${orderId}: ${event.type} ${decision.outcome}`;
     if (decision.outcome === 'applied' || decision.outcome === 'compensated') {
       const steps = decision.timeline.map((entry) => entry.step).join(', ');
