@@ -4,6 +4,14 @@ import { parse as parseYaml } from 'yaml';
 import { requiredVariables } from '@ecommerce/config';
 import { BACKENDS, type BackendName, databaseUrlVariable } from '@ecommerce/testing';
 import { telemetryEnv } from '@ecommerce/telemetry';
+import { messagingMetrics } from '@ecommerce/messaging';
+import {
+  grpcClientRecorder,
+  grpcServerRecorder,
+  httpMetricsMiddleware,
+  MetricsRegistry,
+} from '@ecommerce/observability';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import {
   backendAddresses,
   configSchema as gatewaySchema,
@@ -14,6 +22,7 @@ import { configSchema as notificationSchema } from '../apps/notification-service
 import { configSchema as orderSchema } from '../apps/order-service/src/config';
 import { configSchema as paymentSchema } from '../apps/payment-service/src/config';
 import { configSchema as userSchema } from '../apps/user-service/src/config';
+import { SagaMetrics } from '../apps/order-service/src/saga/saga-metrics';
 import {
   appConfig,
   type AppSpec,
@@ -363,6 +372,37 @@ describe('docker-compose.yml', () => {
       'gateway: OTEL_SERVICE_NAME is api, expected gateway',
       'gateway: waits for jaeger (service_healthy); tracing must never hold an app back, use service_started',
     ]);
+  });
+});
+
+describe('the metric catalog', () => {
+  it('names exactly the metrics the apps register, each with its type', () => {
+    const registry = new MetricsRegistry();
+    grpcServerRecorder(registry);
+    grpcClientRecorder(registry);
+    httpMetricsMiddleware(registry);
+    // Both gauges read at scrape time only; nothing is scraped here.
+    messagingMetrics(registry, {
+      relay: () => undefined,
+      kafka: { admin: () => ({}) as never },
+      consumers: [{ groupId: 'group', topics: ['topic'] }],
+    });
+    new SagaMetrics(registry);
+    const registered = (type: new (...args: never[]) => unknown) =>
+      registry
+        .getMetricsAsArray()
+        .filter((metric) => metric instanceof type)
+        .map((metric) => metric.name)
+        .sort();
+    expect({
+      counters: registered(Counter),
+      gauges: registered(Gauge),
+      histograms: registered(Histogram),
+    }).toEqual({
+      counters: [...METRICS.counters].sort(),
+      gauges: [...METRICS.gauges].sort(),
+      histograms: [...METRICS.histograms].sort(),
+    });
   });
 });
 
