@@ -2,7 +2,15 @@ import './register-paths';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { E2E_STATE_FILE, freePort, HOST, KafkaTestBus, SmtpSink, Stack } from '@ecommerce/testing';
+import {
+  E2E_STATE_FILE,
+  freePort,
+  HOST,
+  KafkaTestBus,
+  OtlpReceiver,
+  SmtpSink,
+  Stack,
+} from '@ecommerce/testing';
 import { ALL_CONSUMER_GROUPS } from './support/consumers';
 
 /** What the global teardown (same process, another module context) stops. */
@@ -10,13 +18,15 @@ export interface E2eGlobals {
   stack: Stack;
   smtp: SmtpSink;
   mailServer: Server;
+  traces: OtlpReceiver;
 }
 
 /**
  * Starts the whole platform once, as real processes on free ports, for every e2e file, with a
- * real SMTP server that notification-service sends to. Test files run in another module
- * context: they read the stack's description from the run's state file (E2E_STATE_FILE in the
- * environment, which test workers inherit) and the mail from {@link serveMail}.
+ * real SMTP server that notification-service sends to and a real OTLP/HTTP receiver that every
+ * app exports its spans to. Test files run in another module context: they read the stack's
+ * description from the run's state file (E2E_STATE_FILE in the environment, which test workers
+ * inherit), the mail from {@link serveMail} and the spans from the receiver's `tracesUrl`.
  */
 export default async function globalSetup(): Promise<void> {
   await checkBroker();
@@ -25,8 +35,10 @@ export default async function globalSetup(): Promise<void> {
 
   const smtp = await SmtpSink.start();
   const mailServer = await serveMail(smtp);
+  const traces = await OtlpReceiver.start();
   const stack = await Stack.startOnFreePorts({
-    logLevel: process.env['E2E_LOG_LEVEL'] ?? 'warn',
+    // observability.e2e-spec.ts reads the lines the services write about an order, at info.
+    logLevel: process.env['E2E_LOG_LEVEL'] ?? 'info',
     env: {
       ...process.env,
       // The suite registers and logs in many users from 127.0.0.1 within a minute: the default
@@ -36,35 +48,48 @@ export default async function globalSetup(): Promise<void> {
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       RATE_LIMIT_PREFIX: `e2e-${Date.now()}`,
       SMTP_URL: smtp.url,
+      // OTLP/JSON, not the default protobuf: the receiver reads JSON only. A short batch delay
+      // lets a test see an order's spans soon after the order is done.
+      OTEL_SDK_DISABLED: 'false',
+      // Each app names itself (service.name): one name for all would hide which one sent a span.
+      OTEL_SERVICE_NAME: undefined,
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
     },
   }).catch(async (error: unknown) => {
-    await Promise.all([new Promise((resolve) => mailServer.close(resolve)), smtp.stop()]);
+    await Promise.all([
+      new Promise((resolve) => mailServer.close(resolve)),
+      smtp.stop(),
+      traces.stop(),
+    ]);
     throw error;
   });
-  (globalThis as { e2e?: E2eGlobals }).e2e = { stack, smtp, mailServer };
+  (globalThis as { e2e?: E2eGlobals }).e2e = { stack, smtp, mailServer, traces };
 
   const address = mailServer.address();
   const mailUrl = `http://${HOST}:${typeof address === 'object' && address ? address.port : 0}/mail`;
   mkdirSync(dirname(E2E_STATE_FILE), { recursive: true });
   writeFileSync(
     process.env['E2E_STATE_FILE'],
-    JSON.stringify({ ...stack.state(), mailUrl }, null, 2),
+    JSON.stringify({ ...stack.state(), mailUrl, tracesUrl: traces.spansUrl }, null, 2),
   );
-  process.stdout.write(`\ne2e stack up: gateway ${stack.gatewayUrl}, SMTP sink ${smtp.url}\n`);
+  process.stdout.write(
+    `\ne2e stack up: gateway ${stack.gatewayUrl}, SMTP sink ${smtp.url}, OTLP receiver ${traces.url}\n`,
+  );
 }
 
 /** `GET /mail?to=<address>`: the emails the sink received for that address, as JSON. */
 async function serveMail(smtp: SmtpSink): Promise<Server> {
   const server = createServer((req, res) => {
     const to = new URL(req.url ?? '/', 'http://sink').searchParams.get('to') ?? '';
-    const mail = smtp
-      .to(to)
-      .map(({ to: recipients, subject, text, receivedAt }) => ({
-        to: recipients,
-        subject,
-        text,
-        receivedAt,
-      }));
+    const mail = smtp.to(to).map(({ to: recipients, subject, text, receivedAt }) => ({
+      to: recipients,
+      subject,
+      text,
+      receivedAt,
+    }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(mail));
   });
   const port = await freePort();

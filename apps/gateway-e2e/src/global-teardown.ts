@@ -14,5 +14,6 @@ export default async function globalTeardown(): Promise<void> {
     await globals.stack.stop();
     await new Promise((resolve) => globals.mailServer.close(resolve));
     await globals.smtp.stop();
+    await globals.traces.stop();
   }
 }

@@ -8,6 +8,8 @@ export interface StackState {
   apps: Record<AppName, { pid: number; env: Record<string, string>; logFile: string }>;
   /** Where the e2e global setup serves the mail its SMTP sink received, as JSON (`?to=<address>`). */
   mailUrl?: string;
+  /** Where the e2e global setup serves the spans its OTLP receiver got, as JSON (`?traceId=<hex>`). */
+  tracesUrl?: string;
 }
 
 /** Where the e2e global setup leaves the running stack's description for the tests. */
