@@ -4,6 +4,7 @@ import { configSchema } from './config';
 
 const base = {
   GRPC_PORT: '50051',
+  METRICS_PORT: '9101',
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/ecommerce_user',
   KAFKA_BROKERS: '127.0.0.1:29092',
 };

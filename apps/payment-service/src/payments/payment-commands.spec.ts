@@ -164,7 +164,7 @@ describe('replies', () => {
 });
 
 describe('configSchema', () => {
-  const base = { GRPC_PORT: '50053', DATABASE_URL: 'postgresql://x/y', KAFKA_BROKERS: '127.0.0.1:29092' };
+  const base = { GRPC_PORT: '50053', METRICS_PORT: '9103', DATABASE_URL: 'postgresql://x/y', KAFKA_BROKERS: '127.0.0.1:29092' };
 
   it('defaults to 3 attempts, 100 ms apart and doubling', () => {
     expect(configSchema.parse(base)).toMatchObject({ PAYMENT_MAX_ATTEMPTS: 3, PAYMENT_RETRY_BASE_MS: 100 });
