@@ -11,8 +11,6 @@ import {
 import { suppressTracing } from '@opentelemetry/core';
 import { HEADER } from './envelope';
 
-const tracer = trace.getTracer('@ecommerce/messaging');
-
 /**
  * The W3C `traceparent` of the active span, or `undefined` outside a traced operation or with
  * tracing off. What the outbox stores, so the trace continues when the relay publishes later.
@@ -38,6 +36,7 @@ export async function publishTraced<T>(
   messages: readonly OutgoingMessage[],
   send: (messages: OutgoingMessage[]) => Promise<T>,
 ): Promise<T> {
+  const tracer = trace.getTracer('@ecommerce/messaging');
   const spans: Span[] = [];
   const traced = messages.map((message) => {
     const headers = { ...message.headers };

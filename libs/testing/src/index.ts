@@ -6,3 +6,4 @@ export * from './kafka-test-bus';
 export * from './smtp-sink';
 export * from './otlp-receiver';
 export * from './prometheus';
+export * from './trace-context';

@@ -11,7 +11,7 @@ import {
 } from '@ecommerce/contracts';
 import { errorCodeOf } from '@ecommerce/errors';
 import { DLT_HEADER, envelopeHeaders } from '@ecommerce/messaging';
-import { databaseUrl, metricValue, waitFor } from '@ecommerce/testing';
+import { continuedTrace, databaseUrl, metricValue, waitFor } from '@ecommerce/testing';
 import {
   ORDER_GROUP,
   OrderServiceProcess,
@@ -161,7 +161,7 @@ describe('the happy path', () => {
         ce_type: EVENTS.ReserveInventory.type,
         ce_source: 'order-service',
         ce_subject: order.id,
-        traceparent: TRACEPARENT,
+        traceparent: expect.stringMatching(continuedTrace(TRACEPARENT)),
       });
       const created = await harness.message(order.id, 'OrderCreated');
       expect(created.payload).toMatchObject({
@@ -172,7 +172,7 @@ describe('the happy path', () => {
       });
 
       const capture = await capturePaymentFor(order);
-      expect(capture.headers['traceparent']).toBe(TRACEPARENT);
+      expect(capture.headers['traceparent']).toMatch(continuedTrace(TRACEPARENT));
       await harness.pay('PaymentCaptured', captured(order));
 
       const confirmed = await orderWhen(

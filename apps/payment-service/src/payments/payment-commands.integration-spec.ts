@@ -8,6 +8,7 @@ import {
   KafkaTestBus,
   type TopicCollector,
   appEnv,
+  continuedTrace,
   databaseUrl,
   freePort,
   waitForServing,
@@ -97,7 +98,7 @@ describe('payment-service: the saga payment step over Kafka', () => {
       ce_type: EVENTS.PaymentCaptured.type,
       ce_source: 'payment-service',
       ce_subject: orderId,
-      traceparent: TRACEPARENT,
+      traceparent: expect.stringMatching(continuedTrace(TRACEPARENT)),
     });
     const row = await db.payment.findUniqueOrThrow({ where: { orderId } });
     expect(decode(reply as ConsumedMessage).payload).toEqual({
