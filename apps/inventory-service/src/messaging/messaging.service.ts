@@ -44,6 +44,8 @@ export class Messaging implements OnModuleDestroy {
   private running: Running | undefined;
   private stopping = false;
   private readonly metrics: MessagingMetrics;
+  /** The last relay created, started or not: the backlog matters most while it cannot publish. */
+  private latestRelay?: OutboxRelay;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -54,7 +56,7 @@ export class Messaging implements OnModuleDestroy {
   ) {
     logger.setContext(Messaging.name);
     this.metrics = messagingMetrics(registry, {
-      relay: () => this.running?.relay,
+      relay: () => this.latestRelay,
       kafka: createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger }),
       consumers: [{ groupId: SERVICE_NAME, topics: [TOPICS.inventoryCommands] }],
       logger,
@@ -97,6 +99,7 @@ export class Messaging implements OnModuleDestroy {
       producer,
       logger,
     });
+    this.latestRelay = relay;
     const consumer = this.reservations.register(
       new InboxConsumer<Tx>({
         kafka,

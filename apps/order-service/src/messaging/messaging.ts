@@ -61,6 +61,8 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly stopping = new AbortController();
   private lastError = 'not started yet';
   private readonly metrics: MessagingMetrics;
+  /** The last relay created, started or not: the backlog matters most while it cannot publish. */
+  private latestRelay?: OutboxRelay;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -75,7 +77,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
       logger: this.logger,
     });
     this.metrics = messagingMetrics(registry, {
-      relay: () => this.parts?.relay,
+      relay: () => this.latestRelay,
       kafka: this.kafka,
       consumers: [{ groupId: SERVICE_NAME, topics: REPLY_TOPICS }],
       logger: this.logger,
@@ -134,6 +136,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
       producer,
       logger: this.logger,
     });
+    this.latestRelay = relay;
     const parts: Parts = { producer, relay, consumer };
     this.parts = parts;
     try {
