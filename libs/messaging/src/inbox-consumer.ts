@@ -182,7 +182,10 @@ export class InboxConsumer<Tx extends SqlExecutor> {
       ...options.kafkaConsumer,
       groupId: options.groupId,
       topics: options.topics,
-      handler: async (message) => options.onOutcome?.(await handle(message), message),
+      handler: async (message) => {
+        const outcome = await handle(message);
+        options.onOutcome?.(outcome, message);
+      },
     });
   }
 
