@@ -7,6 +7,8 @@ describe('httpMetricsMiddleware', () => {
   const registry = createMetricsRegistry('gateway');
   const app = express();
   app.use(httpMetricsMiddleware(registry));
+  // Like Nest's middleware bound to every route: it leaves its catch-all route on the request.
+  app.all('/{*path}', (_req, _res, next) => next());
   const orders = express.Router();
   orders.get('/:id', (_req, res) => void res.status(200).json({}));
   app.use('/api/v1/orders', orders);

@@ -50,7 +50,12 @@ export function httpMetricsMiddleware(
   };
 }
 
+/** `*`, `/*path`, `/{*path}`: a template that matches any path (a catch-all middleware's) says nothing. */
+const CATCH_ALL = /^\/?(\{\*\w*\}|\*\w*|\(\.\*\))$/;
+
 function routeTemplate(req: RoutedRequest): string {
   const path = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : UNMATCHED_ROUTE;
+  // A request no handler took may still carry the route of a catch-all middleware it passed.
+  if (typeof path !== 'string' || CATCH_ALL.test(path)) return UNMATCHED_ROUTE;
+  return `${req.baseUrl ?? ''}${path}`;
 }
