@@ -122,6 +122,13 @@ describe('metrics', () => {
       expect(outcome(afterBoth, 'CONFIRMED', 'NONE')).toBe(outcome(before, 'CONFIRMED', 'NONE') + 1);
       expect(outcome(afterBoth, 'CANCELLED', 'PAYMENT_DECLINED')).toBe(outcome(before, 'CANCELLED', 'PAYMENT_DECLINED') + 1);
       expect(durations(afterBoth)).toBe(durations(before) + 2);
+      // Both orders were placed over gRPC and priced by inventory-service: RED on both sides.
+      const rpc = (text: string, side: 'server' | 'client', grpc_service: string, grpc_method: string) =>
+        metricValue(text, `grpc_${side}_handled_total`, { grpc_service, grpc_method, grpc_code: 'OK' });
+      const placing = ['server', 'ecommerce.order.v1.OrderService', 'CreateOrder'] as const;
+      const pricing = ['client', 'ecommerce.inventory.v1.InventoryService', 'GetProductsByIds'] as const;
+      expect(rpc(afterBoth, ...placing)).toBe(rpc(before, ...placing) + 2);
+      expect(rpc(afterBoth, ...pricing)).toBe(rpc(before, ...pricing) + 2);
 
       // The same reply again (same ce_id: the inbox drops it), and a new one the saga ignores.
       await harness.handled(await harness.pay('PaymentDeclined', decline, first.id));
