@@ -20,12 +20,13 @@ export function metricsUrl(app: AppName): string {
 export const scrapeApp = (app: AppName) => scrape(metricsUrl(app));
 
 /**
- * Whether this file runs alone: Jest runs test files in worker processes (or threads) side by
- * side, except with `--runInBand` (as `npm test` runs them), when each file runs in turn in
- * Jest's own process. Only then can no other file place orders while a test counts them.
+ * Whether this file runs alone: Jest runs test files side by side in worker processes (or
+ * threads), except in band (`--runInBand`, as `npm test` runs them, or a single worker), when
+ * each file runs in turn in Jest's own process. Only then can no other file place orders while
+ * a test counts them. A worker process is jest-worker's `processChild.js`.
  */
 export function runsInBand(): boolean {
-  return isMainThread && typeof process.send !== 'function';
+  return isMainThread && !/jest-worker/.test(process.argv[1] ?? '');
 }
 
 /**
