@@ -7,10 +7,13 @@ export interface LoggingOptions {
   level?: LogLevel;
 }
 
+/** Liveness, readiness and Prometheus scrapes. */
+const PROBE_PATHS = /^\/(metrics|health\/(live|ready))(\?|$)/;
+
 /**
  * Nest's logger replaced by pino. Import once in each app's root module and call
  * `app.useLogger(app.get(Logger))` in main.ts. On HTTP apps pino-http also writes one
- * access-log line per request.
+ * access-log line per request, with the request's `trace_id`.
  */
 @Module({})
 export class LoggingModule {
@@ -21,13 +24,19 @@ export class LoggingModule {
         LoggerModule.forRoot({
           pinoHttp: {
             ...loggerOptions(service, level),
-            autoLogging: { ignore: (req) => req.url === '/health/live' },
             serializers: {
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            customLogLevel: (_req, res, error) =>
-              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+            // Probes and scrapes succeed every few seconds: their lines are written at debug.
+            customLogLevel: (req, res, error) =>
+              error || res.statusCode >= 500
+                ? 'error'
+                : res.statusCode >= 400
+                  ? 'warn'
+                  : PROBE_PATHS.test(req.url ?? '')
+                    ? 'debug'
+                    : 'info',
           },
         }),
       ],
