@@ -1,10 +1,4 @@
-import {
-  type BackendName,
-  metricValue,
-  type ReceivedSpan,
-  SPAN_KIND,
-  waitFor,
-} from '@ecommerce/testing';
+import { type BackendName, metricValue, waitFor } from '@ecommerce/testing';
 import { api, newCustomer, type TestUser } from './support/api';
 import { type LogLine, logLinesWith } from './support/logs';
 import { runsInBand, sagasQuiet, scrapeApp } from './support/metrics';
@@ -18,7 +12,8 @@ import {
   waitForOrder,
   waitForTerminal,
 } from './support/saga';
-import { type ClientSpan, clientSpan, renderTrace, waitForTrace } from './support/traces';
+import { renderTrace, traceProblems } from './support/trace-checks';
+import { clientSpan, waitForTrace } from './support/traces';
 
 /**
  * Following one order through the platform (issue "observability"): its trace across gRPC and
@@ -26,51 +21,6 @@ import { type ClientSpan, clientSpan, renderTrace, waitForTrace } from './suppor
  * saga metrics that count it. The stack exports OTLP/JSON to the receiver and logs at info
  * (global-setup.ts).
  */
-
-const TRACED_SERVICES = [
-  'gateway',
-  'order-service',
-  'inventory-service',
-  'payment-service',
-  'notification-service',
-];
-const CONSUMING_SERVICES = [
-  'inventory-service',
-  'payment-service',
-  'order-service',
-  'notification-service',
-];
-
-/** What is wrong with the order's trace, one line each; empty when it is whole. */
-function traceProblems(spans: ReceivedSpan[], client: ClientSpan): string[] {
-  const problems: string[] = [];
-  const byId = new Map(spans.map((span) => [span.spanId, span]));
-  const services = new Set(spans.map((span) => span.service));
-  for (const service of TRACED_SERVICES)
-    if (!services.has(service)) problems.push(`no span from ${service}`);
-  if (!spans.some((s) => s.parentSpanId === client.spanId && s.service === 'gateway'))
-    problems.push(`no gateway span continues the client's traceparent (parent ${client.spanId})`);
-  for (const span of spans) {
-    const parent = span.parentSpanId;
-    if (parent !== client.spanId && !(parent && byId.has(parent)))
-      problems.push(
-        `orphan: ${span.service} "${span.name}" has parent ${parent ?? 'none'}, not in the trace`,
-      );
-  }
-  const consumers = spans.filter((span) => span.kind === SPAN_KIND.CONSUMER);
-  for (const service of CONSUMING_SERVICES)
-    if (!consumers.some((span) => span.service === service))
-      problems.push(`no CONSUMER span in ${service}`);
-  for (const consumer of consumers) {
-    const parent = byId.get(consumer.parentSpanId ?? '');
-    if (parent && (parent.kind !== SPAN_KIND.PRODUCER || parent.service === consumer.service))
-      problems.push(
-        `${consumer.service} CONSUMER "${consumer.name}" is a child of ${parent.service} ` +
-          `kind ${parent.kind} "${parent.name}", not of another service's PRODUCER span`,
-      );
-  }
-  return problems;
-}
 
 const describeLine = (line: LogLine) => line.raw.slice(0, 300);
 
