@@ -65,8 +65,13 @@ describe('observability: one order through its trace, its logs and the saga metr
         );
     });
 
-    it('the lines order-, inventory- and payment-service wrote about it carry its trace id', async () => {
-      const apps: BackendName[] = ['order-service', 'inventory-service', 'payment-service'];
+    it('the lines every service of the saga wrote about it carry its trace id', async () => {
+      const apps: BackendName[] = [
+        'order-service',
+        'inventory-service',
+        'payment-service',
+        'notification-service',
+      ];
       // The lines are written as the saga runs; the file is read a moment later.
       await waitFor(
         'a log line about the order from each service',
