@@ -1,3 +1,2 @@
 export * from './config';
 export * from './sdk';
-export * from './span-recorder';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { encodeEvent, EVENTS } from '@ecommerce/contracts';
 import { type InboundEvent, type InboxConsumer, Outbox } from '@ecommerce/messaging';
 import type { Tx } from '../database/prisma.service';
@@ -13,6 +13,8 @@ import { ReservationsService } from './reservations.service';
  */
 @Injectable()
 export class ReservationsConsumer {
+  private readonly logger = new Logger(ReservationsConsumer.name);
+
   constructor(
     private readonly reservations: ReservationsService,
     private readonly outbox: Outbox,
@@ -36,6 +38,7 @@ export class ReservationsConsumer {
   private async answer(tx: Tx, command: InboundEvent<unknown>, reply: Reply): Promise<void> {
     const { orderId } = reply.payload;
     const { topic, type } = EVENTS[reply.event];
+    this.logger.log(`order ${orderId}: ${command.type} answered with ${reply.event}`);
     await this.outbox.enqueue(tx, {
       topic,
       type,
