@@ -41,8 +41,10 @@ export function databaseUrl(database: string, env: NodeJS.ProcessEnv = process.e
   if (explicit) return explicit;
   const host = env['PGHOST'] ?? HOST;
   const port = env['PGPORT'] ?? '5432';
-  const user = env['PGUSER'] ?? 'postgres';
-  return `postgresql://${user}@${host}:${port}/ecommerce_${database}`;
+  const user = encodeURIComponent(env['PGUSER'] ?? 'postgres');
+  // The apps get exactly the env built here, so a password (the compose Postgres has one) goes in the URL.
+  const password = env['PGPASSWORD'] ? `:${encodeURIComponent(env['PGPASSWORD'])}` : '';
+  return `postgresql://${user}${password}@${host}:${port}/ecommerce_${database}`;
 }
 
 export function grpcAddress(name: BackendName, options: StackOptions = {}): string {
