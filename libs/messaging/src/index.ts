@@ -50,6 +50,15 @@ export {
   type OutboxRow,
 } from './outbox-relay';
 export {
+  ConsumerHandlers,
+  DEFAULT_START_RETRY_MS,
+  ServiceMessaging,
+  type ServiceConsumerOptions,
+  type ServiceMessagingMessages,
+  type ServiceMessagingOptions,
+  type ServiceMessagingParts,
+} from './service-messaging';
+export {
   MESSAGING_MIGRATION_EXTRAS_SQL,
   MESSAGING_PRISMA_MODELS,
   MESSAGING_SCHEMA_SQL,

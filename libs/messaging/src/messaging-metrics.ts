@@ -12,7 +12,7 @@ export const METRICS_READ_TIMEOUT_MS = 2_000;
 
 export interface MessagingMetricsSources {
   /** The relay whose unpublished rows are `outbox_backlog_messages`; a getter when it is replaced on restart. */
-  relay?: OutboxRelay | (() => OutboxRelay | undefined);
+  relay?: Pick<OutboxRelay, 'backlog'> | (() => Pick<OutboxRelay, 'backlog'> | undefined);
   /** The service's kafkajs client: lag is read with an admin client of it, at scrape time. */
   kafka?: Pick<Kafka, 'admin'>;
   /** The consumer groups whose lag is `kafka_consumer_lag`. */
