@@ -5,15 +5,12 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TOPICS } from '@ecommerce/contracts';
-import { type KafkaProducer, createKafka, createProducer } from '@ecommerce/kafka';
-import { InboxConsumer, messagingMetrics } from '@ecommerce/messaging';
+import { type ConsumerHandlers, ServiceMessaging } from '@ecommerce/messaging';
 import { createLogger, MetricsRegistry } from '@ecommerce/observability';
-import type { Logger } from 'pino';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type PrismaTx } from '../database/prisma.service';
 
-/** Wait between two tries to start when Kafka is not there yet. */
-const START_RETRY_MS = 2_000;
+const GROUPS = { users: `${SERVICE_NAME}-users`, orders: `${SERVICE_NAME}-orders` };
 
 /**
  * Kafka for notification-service, which only consumes: two idempotent consumers, one per topic
@@ -29,100 +26,45 @@ const START_RETRY_MS = 2_000;
 @Injectable()
 export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** user.events.v1: UserRegistered. */
-  readonly userEvents: InboxConsumer<PrismaTx>;
+  readonly userEvents: ConsumerHandlers<PrismaTx>;
   /** order.events.v1: OrderConfirmed, OrderCancelled. */
-  readonly orderEvents: InboxConsumer<PrismaTx>;
-  private readonly producer: KafkaProducer;
-  private readonly logger: Logger;
-  private started = { producer: false, consumers: [] as InboxConsumer<PrismaTx>[] };
-  private running = false;
-  private stopping = false;
-  private starting?: Promise<void>;
-  private wakeUp?: () => void;
+  readonly orderEvents: ConsumerHandlers<PrismaTx>;
+  private readonly messaging: ServiceMessaging<PrismaTx>;
 
-  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig, registry: MetricsRegistry) {
-    this.logger = createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' });
-    const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger: this.logger });
-    this.producer = createProducer(kafka);
-    const groups = { users: `${SERVICE_NAME}-users`, orders: `${SERVICE_NAME}-orders` };
-    const metrics = messagingMetrics(registry, {
-      kafka,
+  constructor(
+    prisma: PrismaService,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    registry: MetricsRegistry,
+  ) {
+    this.messaging = new ServiceMessaging<PrismaTx>({
+      service: SERVICE_NAME,
+      brokers: config.KAFKA_BROKERS,
+      // No databaseUrl: nothing to publish, so no outbox relay.
       consumers: [
-        { groupId: groups.users, topics: [TOPICS.userEvents] },
-        { groupId: groups.orders, topics: [TOPICS.orderEvents] },
+        { groupId: GROUPS.users, topics: [TOPICS.userEvents], db: prisma },
+        { groupId: GROUPS.orders, topics: [TOPICS.orderEvents], db: prisma },
       ],
-      logger: this.logger,
+      logger: createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' }),
+      registry,
+      messages: {
+        running: 'messaging running: consumers of user.events.v1 and order.events.v1 started',
+        notRunning: 'Kafka consumers are not running yet',
+      },
     });
-    const consumer = (groupId: string, topic: string) =>
-      new InboxConsumer<PrismaTx>({
-        kafka,
-        producer: this.producer,
-        db: prisma,
-        groupId,
-        topics: [topic],
-        logger: this.logger,
-        onOutcome: metrics.onOutcome,
-      });
-    this.userEvents = consumer(groups.users, TOPICS.userEvents);
-    this.orderEvents = consumer(groups.orders, TOPICS.orderEvents);
+    this.userEvents = this.messaging.consumer(GROUPS.users);
+    this.orderEvents = this.messaging.consumer(GROUPS.orders);
   }
 
   onApplicationBootstrap(): void {
-    this.starting = this.startUntilRunning();
+    void this.messaging.start();
   }
 
   /** For the readiness probe: throws until both consumers run. */
   assertRunning(): void {
-    if (!this.running) throw new Error('Kafka consumers are not running yet');
+    this.messaging.assertRunning();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp?.();
-    await this.starting;
-    await this.stopStarted();
-  }
-
-  private async startUntilRunning(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.producer.connect();
-        this.started.producer = true;
-        for (const consumer of [this.userEvents, this.orderEvents]) {
-          if (this.stopping) return;
-          this.started.consumers.push(consumer);
-          await consumer.start();
-        }
-        this.running = true;
-        this.logger.info({}, 'messaging running: consumers of user.events.v1 and order.events.v1 started');
-        return;
-      } catch (error) {
-        this.logger.warn({ error: String(error) }, `messaging could not start: retrying in ${START_RETRY_MS} ms`);
-        await this.stopStarted();
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, START_RETRY_MS);
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    }
-  }
-
-  private async stopStarted(): Promise<void> {
-    this.running = false;
-    const { producer, consumers } = this.started;
-    this.started = { producer: false, consumers: [] };
-    await Promise.all(consumers.map((consumer) => this.quietly('consumer', () => consumer.stop())));
-    if (producer) await this.quietly('producer', () => this.producer.disconnect());
-  }
-
-  private async quietly(what: string, stop: () => Promise<void>): Promise<void> {
-    try {
-      await stop();
-    } catch (error) {
-      this.logger.warn({ error: String(error) }, `${what} did not stop cleanly`);
-    }
+    await this.messaging.stop();
   }
 }
