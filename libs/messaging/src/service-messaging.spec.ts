@@ -56,6 +56,13 @@ class Fakes {
     }
   }
 
+  consumer(groupId: string): { start: Step; stop: Step } {
+    const start = this.consumerStart.get(groupId);
+    const stop = this.consumerStop.get(groupId);
+    if (!start || !stop) throw new Error(`no fake consumer ${groupId}`);
+    return { start, stop };
+  }
+
   readonly parts: ServiceMessagingParts<SqlExecutor> = {
     producer: () => {
       this.built.producers += 1;
@@ -72,8 +79,8 @@ class Fakes {
           this.handled.push(`${options.groupId}:${event.type}`);
           return consumer;
         },
-        start: this.consumerStart.get(options.groupId)!.run,
-        stop: this.consumerStop.get(options.groupId)!.run,
+        start: this.consumer(options.groupId).start.run,
+        stop: this.consumer(options.groupId).stop.run,
       };
       return consumer as unknown as ReturnType<ServiceMessagingParts<SqlExecutor>['consumer']>;
     },
@@ -176,7 +183,7 @@ describe('ServiceMessaging', () => {
   it('builds new parts for every try with freshPartsPerAttempt, handlers registered on each', async () => {
     const { messaging, fakes } = setUp({ freshPartsPerAttempt: true });
     messaging.consumer('svc').on(EVENTS.PaymentCaptured, async () => undefined);
-    fakes.consumerStart.get('svc')!.failures.push(new Error('broker is down'));
+    fakes.consumer('svc').start.failures.push(new Error('broker is down'));
     await messaging.start();
     expect(fakes.built).toEqual({ producers: 2, relays: 2, consumers: ['svc', 'svc'] });
     expect(fakes.handled).toEqual([
@@ -225,7 +232,7 @@ describe('ServiceMessaging', () => {
       'relay.stop',
       'producer.disconnect',
     ]);
-    expect(fakes.consumerStart.get('svc')!.calls).toBe(0);
+    expect(fakes.consumer('svc').start.calls).toBe(0);
     expect(() => messaging.assertRunning()).toThrow();
   });
 
