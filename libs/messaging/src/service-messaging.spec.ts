@@ -91,19 +91,22 @@ const db: TransactionRunner<SqlExecutor> = {
   $transaction: (fn) => fn({ $executeRawUnsafe: async () => 0 }),
 };
 
-function recordingLogger() {
-  const lines: Array<{ level: string; message?: string; fields: Record<string, unknown> }> = [];
-  const at =
-    (level: string) =>
-    (fields: Record<string, unknown>, message?: string): void => {
-      lines.push({ level, fields, ...(message !== undefined ? { message } : {}) });
-    };
-  const logger: KafkaLogger = {
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-  };
+interface Line {
+  level: string;
+  message?: string;
+  fields: Record<string, unknown>;
+}
+
+function recordingLogger(): { logger: KafkaLogger; lines: Line[] } {
+  const lines: Line[] = [];
+  const levels = ['error', 'warn', 'info', 'debug'] as const;
+  const logger = Object.fromEntries(
+    levels.map((level) => [
+      level,
+      (fields: Record<string, unknown>, message?: string) =>
+        lines.push({ level, fields, ...(message !== undefined ? { message } : {}) }),
+    ]),
+  ) as unknown as KafkaLogger;
   return { logger, lines };
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { TOPICS } from '@ecommerce/contracts';
-import { ServiceMessaging } from '@ecommerce/messaging';
+import { ServiceMessaging, type ServiceMessagingMessages } from '@ecommerce/messaging';
 import { MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type Tx } from '../database/prisma.service';
@@ -13,6 +13,14 @@ import { ReservationsConsumer } from '../reservations/reservations.consumer';
  * stock row locks are what keeps concurrent reservations correct.
  */
 const PARTITIONS_CONCURRENTLY = 3;
+
+/** What it logs once messaging runs, and what readiness reports until then. */
+const MESSAGES: ServiceMessagingMessages = {
+  running: 'messaging running: consumer joined, outbox relay started',
+  runningFields: { topics: [TOPICS.inventoryCommands], groupId: SERVICE_NAME },
+  notRunning: (lastError) => `messaging is not running: ${lastError ?? 'not started yet'}`,
+  stopped: 'messaging stopped: consumer, relay, producer',
+};
 
 /**
  * This service's Kafka side: one producer, shared by the outbox relay (replies) and the
@@ -58,12 +66,7 @@ export class Messaging implements OnModuleDestroy {
       // A start still under way (a broker that does not answer keeps kafkajs retrying for a
       // while) is not waited for: it stops what it started itself when it sees the stop.
       stopWaitsForStart: false,
-      messages: {
-        running: 'messaging running: consumer joined, outbox relay started',
-        runningFields: { topics: [TOPICS.inventoryCommands], groupId: SERVICE_NAME },
-        notRunning: (lastError) => `messaging is not running: ${lastError ?? 'not started yet'}`,
-        stopped: 'messaging stopped: consumer, relay, producer',
-      },
+      messages: MESSAGES,
     });
   }
 

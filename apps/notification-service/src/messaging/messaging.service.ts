@@ -5,12 +5,16 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TOPICS } from '@ecommerce/contracts';
-import { type ConsumerHandlers, ServiceMessaging } from '@ecommerce/messaging';
+import { type ConsumerHandlers, ServiceMessaging, type ServiceMessagingMessages } from '@ecommerce/messaging';
 import { createLogger, MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type PrismaTx } from '../database/prisma.service';
 
-const GROUPS = { users: `${SERVICE_NAME}-users`, orders: `${SERVICE_NAME}-orders` };
+/** What it logs once messaging runs, and what readiness reports until then. */
+const MESSAGES: ServiceMessagingMessages = {
+  running: 'messaging running: consumers of user.events.v1 and order.events.v1 started',
+  notRunning: 'Kafka consumers are not running yet',
+};
 
 /**
  * Kafka for notification-service, which only consumes: two idempotent consumers, one per topic
@@ -31,28 +35,20 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   readonly orderEvents: ConsumerHandlers<PrismaTx>;
   private readonly messaging: ServiceMessaging<PrismaTx>;
 
-  constructor(
-    prisma: PrismaService,
-    @Inject(SERVICE_CONFIG) config: ServiceConfig,
-    registry: MetricsRegistry,
-  ) {
+  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig, registry: MetricsRegistry) {
+    const users = { groupId: `${SERVICE_NAME}-users`, topics: [TOPICS.userEvents], db: prisma };
+    const orders = { groupId: `${SERVICE_NAME}-orders`, topics: [TOPICS.orderEvents], db: prisma };
     this.messaging = new ServiceMessaging<PrismaTx>({
       service: SERVICE_NAME,
       brokers: config.KAFKA_BROKERS,
       // No databaseUrl: nothing to publish, so no outbox relay.
-      consumers: [
-        { groupId: GROUPS.users, topics: [TOPICS.userEvents], db: prisma },
-        { groupId: GROUPS.orders, topics: [TOPICS.orderEvents], db: prisma },
-      ],
+      consumers: [users, orders],
       logger: createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' }),
       registry,
-      messages: {
-        running: 'messaging running: consumers of user.events.v1 and order.events.v1 started',
-        notRunning: 'Kafka consumers are not running yet',
-      },
+      messages: MESSAGES,
     });
-    this.userEvents = this.messaging.consumer(GROUPS.users);
-    this.orderEvents = this.messaging.consumer(GROUPS.orders);
+    this.userEvents = this.messaging.consumer(users.groupId);
+    this.orderEvents = this.messaging.consumer(orders.groupId);
   }
 
   onApplicationBootstrap(): void {

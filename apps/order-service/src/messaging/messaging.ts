@@ -12,6 +12,7 @@ import {
   type EventHandler,
   Outbox,
   ServiceMessaging,
+  type ServiceMessagingMessages,
   withAfterCommit,
 } from '@ecommerce/messaging';
 import { MetricsRegistry } from '@ecommerce/observability';
@@ -28,6 +29,12 @@ const RETRY_START_MS = 5_000;
 const BOOT_WAIT_MS = 5_000;
 /** The participants' replies the saga consumes. */
 const REPLY_TOPICS = [TOPICS.inventoryEvents, TOPICS.paymentEvents];
+
+/** What it logs once messaging runs, and what readiness reports until then. */
+const MESSAGES: ServiceMessagingMessages = {
+  running: 'messaging started: outbox relay and consumer running',
+  notRunning: (lastError) => `Kafka messaging is not running: ${lastError ?? 'not started yet'}`,
+};
 
 /**
  * order-service's Kafka side (@ecommerce/messaging): the outbox its use cases write to, the
@@ -56,29 +63,24 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     registry: MetricsRegistry,
   ) {
     logger.setContext('messaging');
+    // Handlers may act once their transaction commits (the saga counts its outcomes so).
+    const replies = {
+      groupId: SERVICE_NAME,
+      topics: REPLY_TOPICS,
+      db: withAfterCommit<Tx>(prisma),
+    };
     this.messaging = new ServiceMessaging<Tx>({
       service: SERVICE_NAME,
       brokers: config.KAFKA_BROKERS,
       databaseUrl: config.DATABASE_URL,
-      consumers: [
-        {
-          groupId: SERVICE_NAME,
-          topics: REPLY_TOPICS,
-          // Handlers may act once their transaction commits (the saga counts its outcomes so).
-          db: withAfterCommit<Tx>(prisma),
-        },
-      ],
+      consumers: [replies],
       logger,
       registry,
       retryDelayMs: RETRY_START_MS,
       freshPartsPerAttempt: true,
-      messages: {
-        running: 'messaging started: outbox relay and consumer running',
-        notRunning: (lastError) =>
-          `Kafka messaging is not running: ${lastError ?? 'not started yet'}`,
-      },
+      messages: MESSAGES,
     });
-    this.replies = this.messaging.consumer(SERVICE_NAME);
+    this.replies = this.messaging.consumer(replies.groupId);
   }
 
   /** Registers the handler of one event type; call it before the application starts. */

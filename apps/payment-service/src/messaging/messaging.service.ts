@@ -5,10 +5,16 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TOPICS } from '@ecommerce/contracts';
-import { type ConsumerHandlers, Outbox, ServiceMessaging } from '@ecommerce/messaging';
+import { type ConsumerHandlers, Outbox, ServiceMessaging, type ServiceMessagingMessages } from '@ecommerce/messaging';
 import { createLogger, MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type PrismaTx } from '../database/prisma.service';
+
+/** What it logs once messaging runs, and what readiness reports until then. */
+const MESSAGES: ServiceMessagingMessages = {
+  running: 'messaging running: consumer started, outbox relay started',
+  notRunning: 'Kafka messaging is not running yet',
+};
 
 /**
  * Kafka for payment-service: the outbox its replies are written to, the relay that publishes
@@ -28,24 +34,18 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   readonly consumer: ConsumerHandlers<PrismaTx>;
   private readonly messaging: ServiceMessaging<PrismaTx>;
 
-  constructor(
-    prisma: PrismaService,
-    @Inject(SERVICE_CONFIG) config: ServiceConfig,
-    registry: MetricsRegistry,
-  ) {
+  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig, registry: MetricsRegistry) {
+    const commands = { groupId: SERVICE_NAME, topics: [TOPICS.paymentCommands], db: prisma };
     this.messaging = new ServiceMessaging<PrismaTx>({
       service: SERVICE_NAME,
       brokers: config.KAFKA_BROKERS,
       databaseUrl: config.DATABASE_URL,
-      consumers: [{ groupId: SERVICE_NAME, topics: [TOPICS.paymentCommands], db: prisma }],
+      consumers: [commands],
       logger: createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' }),
       registry,
-      messages: {
-        running: 'messaging running: consumer started, outbox relay started',
-        notRunning: 'Kafka messaging is not running yet',
-      },
+      messages: MESSAGES,
     });
-    this.consumer = this.messaging.consumer(SERVICE_NAME);
+    this.consumer = this.messaging.consumer(commands.groupId);
   }
 
   onApplicationBootstrap(): void {

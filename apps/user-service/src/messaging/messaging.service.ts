@@ -4,11 +4,17 @@ import {
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ServiceMessaging } from '@ecommerce/messaging';
+import { ServiceMessaging, type ServiceMessagingMessages } from '@ecommerce/messaging';
 import { createLogger, MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config';
 
 export const SERVICE_NAME = 'user-service';
+
+/** What it logs once messaging runs, and what readiness reports until then. */
+const MESSAGES: ServiceMessagingMessages = {
+  running: 'messaging running: outbox relay started',
+  notRunning: 'the outbox relay is not running yet',
+};
 
 /**
  * Kafka for user-service, which only publishes: the relay that publishes the outbox (UserRegistered,
@@ -30,10 +36,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       databaseUrl: config.DATABASE_URL,
       logger: createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'messaging' }),
       registry,
-      messages: {
-        running: 'messaging running: outbox relay started',
-        notRunning: 'the outbox relay is not running yet',
-      },
+      messages: MESSAGES,
     });
   }
 
