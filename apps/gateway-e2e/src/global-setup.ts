@@ -48,11 +48,11 @@ export default async function globalSetup(): Promise<void> {
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       RATE_LIMIT_PREFIX: `e2e-${Date.now()}`,
       SMTP_URL: smtp.url,
-      // OTLP/JSON, not the default protobuf: the receiver reads JSON only. A short batch delay
-      // lets a test see an order's spans soon after the order is done.
       OTEL_SDK_DISABLED: 'false',
       // Each app names itself (service.name): one name for all would hide which one sent a span.
       OTEL_SERVICE_NAME: undefined,
+      // OTLP/JSON, not the default protobuf: the receiver reads JSON only. A short batch delay
+      // lets a test see an order's spans soon after the order is done.
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
