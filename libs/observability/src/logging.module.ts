@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { PROBE_PATHS } from '@ecommerce/telemetry';
 import { LoggerModule } from 'nestjs-pino';
 import { type LogLevel, loggerOptions } from './logger';
 
@@ -6,9 +7,6 @@ export interface LoggingOptions {
   service: string;
   level?: LogLevel;
 }
-
-/** Liveness, readiness and Prometheus scrapes. */
-const PROBE_PATHS = /^\/(metrics|health\/(live|ready))(\?|$)/;
 
 /**
  * Nest's logger replaced by pino. Import once in each app's root module and call

@@ -7,9 +7,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-
-/** Requests that are probes, not work: tracing them would bury the orders under noise. */
-const UNTRACED_PATHS = /^\/(metrics|health\/(live|ready))(\?|$)/;
+import { PROBE_PATHS } from './probes';
 
 /** gRPC methods called by probes (the standard health service) every few seconds. */
 const UNTRACED_GRPC_METHODS = ['Check', 'Watch'];
@@ -28,8 +26,9 @@ const UNTRACED_GRPC_METHODS = ['Check', 'Watch'];
  */
 export function instrumentations(): Instrumentation[] {
   return [
+    // Probes are not work: tracing them would bury the orders under noise.
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? ''),
+      ignoreIncomingRequestHook: (request: IncomingMessage) => PROBE_PATHS.test(request.url ?? ''),
     }),
     new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     new NestInstrumentation(),
