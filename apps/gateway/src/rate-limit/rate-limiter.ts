@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -13,6 +13,8 @@ export interface Caller {
 }
 
 const WARN_EVERY_MS = 10_000;
+/** How long the gateway waits at boot for Redis before it serves (failing open) without it. */
+const BOOT_WAIT_MS = 2_000;
 
 /**
  * The API's rate limits as token buckets in Redis. When Redis cannot be reached the
@@ -21,7 +23,7 @@ const WARN_EVERY_MS = 10_000;
  * whole API would be the bigger harm, and passwords stay protected by argon2's cost.
  */
 @Injectable()
-export class RateLimiter implements OnModuleDestroy {
+export class RateLimiter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RateLimiter.name);
   private readonly redis: Redis;
   private readonly buckets: RedisTokenBuckets;
@@ -38,6 +40,23 @@ export class RateLimiter implements OnModuleDestroy {
     });
     this.redis.on('error', (error: Error) => this.warn(`Redis: ${error.message}`));
     this.buckets = new RedisTokenBuckets(this.redis);
+  }
+
+  /**
+   * Waits (at most 2 s) for the first connection before the gateway listens: otherwise the
+   * first requests of every start would pass unlimited while ioredis is still connecting.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    const connected = await Promise.race([
+      new Promise<boolean>((resolve) => this.redis.once('ready', () => resolve(true))),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), BOOT_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!connected) this.warn(`Redis not reachable within ${BOOT_WAIT_MS} ms: serving without rate limits until it is`);
   }
 
   /** undefined when Redis could not decide (the request is let through). */
