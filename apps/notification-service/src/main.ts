@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     module: AppModule.register(config),
     grpc: { service: 'notification' },
     // Ready once the database answers and the events are being consumed. Not the SMTP server:
-    // while it is down, events are retried and then dead-lettered, and reads still work.
+    // while it is down, notifications are recorded and wait to be delivered, and reads still work.
     readinessProbe: async (app) => {
       await app.get(PrismaService).ping();
       app.get(MessagingService).assertRunning();

@@ -111,6 +111,7 @@ export const EVENTS = {
   OrderCancelled: event(ord, 'OrderCancelled', TOPICS.orderEvents, orderEventsV1.OrderCancelled),
   // user -> anyone (notification)
   UserRegistered: event(usr, 'UserRegistered', TOPICS.userEvents, userEventsV1.UserRegistered),
+  UserDeleted: event(usr, 'UserDeleted', TOPICS.userEvents, userEventsV1.UserDeleted),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -17,10 +17,21 @@ export interface ReceivedMail {
   receivedAt: Date;
 }
 
+/** How the sink answers the end of a message it refuses: an SMTP reply code and text. */
+export interface SmtpRefusal {
+  /** 4xx: try again later (transient); 5xx: never (permanent). */
+  code: number;
+  message: string;
+}
+
 /**
  * A real SMTP server for tests (nodemailer's `smtp-server`) on 127.0.0.1 and a free port: it
  * accepts every message, without TLS or authentication, and keeps them in memory. Point a
  * service's `SMTP_URL` at {@link url}, then {@link waitFor} the emails it should send.
+ *
+ * A test can make it misbehave like a real mail server: {@link refuse} answers each message
+ * with a reply code (451 for "try later", 550 for "never"), and {@link down} closes the port
+ * (connections are refused) until {@link up} opens it again.
  *
  * @example
  * const smtp = await SmtpSink.start();
@@ -30,42 +41,74 @@ export interface ReceivedMail {
  */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
-  /** When set, every message is refused with this SMTP reply text (a 451: try again later). */
-  refuseWith: string | undefined;
+  /** Every message refused so far, with the envelope recipients and the reply it got. */
+  readonly refused: Array<{ to: string[]; code: number }> = [];
+  /** When set, every message is refused with this reply. */
+  refusal: SmtpRefusal | undefined;
+  private server: SMTPServer | undefined;
 
-  private constructor(
-    private readonly server: SMTPServer,
-    readonly port: number,
-  ) {}
+  private constructor(readonly port: number) {}
 
   static async start(port?: number): Promise<SmtpSink> {
-    const listenOn = port ?? (await freePort());
-    // The server's callbacks reach the sink, which is made once the server listens.
-    const ref: { sink?: SmtpSink } = {};
+    const sink = new SmtpSink(port ?? (await freePort()));
+    await sink.up();
+    return sink;
+  }
+
+  /** Refuse every message with `code` (e.g. 451 try later, 550 mailbox unavailable) until {@link accept}. */
+  refuse(code: number, message = code >= 500 ? 'mailbox unavailable' : 'try again later'): void {
+    this.refusal = { code, message };
+  }
+
+  accept(): void {
+    this.refusal = undefined;
+  }
+
+  /** Listens (again) on its port. */
+  async up(): Promise<void> {
+    if (this.server) return;
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       logger: false,
-      onData(stream, session, callback) {
+      // On close, wait this long (not the default 30 s) for clients to leave, then cut them:
+      // a pooled client idles on its connection, and a server that goes down does not wait.
+      closeTimeout: 100,
+      onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
-          if (ref.sink?.refuseWith !== undefined) {
-            const error = Object.assign(new Error(ref.sink.refuseWith), { responseCode: 451 });
-            callback(error);
+          if (this.refusal) {
+            this.refused.push({
+              to: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
+              code: this.refusal.code,
+            });
+            callback(
+              Object.assign(new Error(this.refusal.message), { responseCode: this.refusal.code }),
+            );
             return;
           }
-          ref.sink?.messages.push(parseMail(Buffer.concat(chunks).toString('utf8'), session));
+          this.messages.push(parseMail(Buffer.concat(chunks).toString('utf8'), session));
           callback();
         });
       },
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(listenOn, '127.0.0.1', () => resolve());
+      server.listen(this.port, '127.0.0.1', () => resolve());
     });
-    ref.sink = new SmtpSink(server, listenOn);
-    return ref.sink;
+    this.server = server;
+  }
+
+  /**
+   * Closes the port, as a mail server that is down: connecting is refused until {@link up}.
+   * Open connections (a client's pool) are cut, not waited for.
+   */
+  async down(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   /** `smtp://127.0.0.1:<port>`, the form SMTP_URL takes. */
@@ -74,8 +117,17 @@ export class SmtpSink {
   }
 
   /** The received emails that `match`, once there are at least `count` of them. */
-  async waitFor(count: number, match: (mail: ReceivedMail) => boolean = () => true, timeoutMs = 20_000): Promise<ReceivedMail[]> {
-    await waitFor(`${count} email(s) at ${this.url}`, async () => this.messages.filter(match).length >= count, timeoutMs, 50);
+  async waitFor(
+    count: number,
+    match: (mail: ReceivedMail) => boolean = () => true,
+    timeoutMs = 20_000,
+  ): Promise<ReceivedMail[]> {
+    await waitFor(
+      `${count} email(s) at ${this.url}`,
+      async () => this.messages.filter(match).length >= count,
+      timeoutMs,
+      50,
+    );
     return this.messages.filter(match);
   }
 
@@ -85,7 +137,7 @@ export class SmtpSink {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.down();
   }
 }
 
@@ -101,7 +153,10 @@ function parseMail(raw: string, session: Session): ReceivedMail {
   // Unfold continuation lines, then one header per line.
   for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = decodeWords(line.slice(colon + 1).trim());
+    if (colon > 0)
+      headers[line.slice(0, colon).trim().toLowerCase()] = decodeWords(
+        line.slice(colon + 1).trim(),
+      );
   }
   return {
     from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -119,13 +174,19 @@ function parseMail(raw: string, session: Session): ReceivedMail {
 function decodeWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_word, _charset: string, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-            'latin1',
-          ).toString('utf8'),
+    .replace(
+      /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g,
+      (_word, _charset: string, encoding: string, text: string) =>
+        encoding.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64').toString('utf8')
+          : Buffer.from(
+              text
+                .replace(/_/g, ' ')
+                .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) =>
+                  String.fromCharCode(parseInt(hex, 16)),
+                ),
+              'latin1',
+            ).toString('utf8'),
     );
 }
 
@@ -133,7 +194,11 @@ function decodeBody(body: string, encoding: string | undefined): string {
   switch (encoding?.toLowerCase()) {
     case 'quoted-printable':
       return Buffer.from(
-        body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        body
+          .replace(/=\r?\n/g, '')
+          .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) =>
+            String.fromCharCode(parseInt(hex, 16)),
+          ),
         'latin1',
       ).toString('utf8');
     case 'base64':

@@ -17,7 +17,7 @@ export class NotificationsController {
   constructor(private readonly backends: Backends) {}
 
   @Get()
-  @ApiOperation({ summary: 'The emails sent to the caller, newest first' })
+  @ApiOperation({ summary: "The caller's notifications (emails), newest first, each with its delivery status" })
   @Validate({ query: paginationQuery })
   @ApiJson(200, notificationPageSchema, 'one page of notifications')
   @ApiProblems(400, 401)

@@ -5,7 +5,12 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TOPICS } from '@ecommerce/contracts';
-import { type ConsumerHandlers, ServiceMessaging, type ServiceMessagingMessages } from '@ecommerce/messaging';
+import {
+  type ConsumerHandlers,
+  ServiceMessaging,
+  type ServiceMessagingMessages,
+  withAfterCommit,
+} from '@ecommerce/messaging';
 import { createLogger, MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
 import { PrismaService, type PrismaTx } from '../database/prisma.service';
@@ -18,8 +23,7 @@ const MESSAGES: ServiceMessagingMessages = {
 
 /**
  * Kafka for notification-service, which only consumes: two idempotent consumers, one per topic
- * and each its own consumer group, so that one topic's retries (an SMTP server refusing mail)
- * never hold up the other's events. Handlers are registered by notifications.consumer.ts. The
+ * and each its own consumer group, so that one topic's retries never hold up the other's events. Handlers are registered by notifications.consumer.ts. The
  * producer only writes dead letters.
  *
  * Started in the background once the application has bootstrapped (a broker that is down at
@@ -29,15 +33,21 @@ const MESSAGES: ServiceMessagingMessages = {
  */
 @Injectable()
 export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  /** user.events.v1: UserRegistered. */
+  /** user.events.v1: UserRegistered, UserDeleted. */
   readonly userEvents: ConsumerHandlers<PrismaTx>;
   /** order.events.v1: OrderConfirmed, OrderCancelled. */
   readonly orderEvents: ConsumerHandlers<PrismaTx>;
   private readonly messaging: ServiceMessaging<PrismaTx>;
 
-  constructor(prisma: PrismaService, @Inject(SERVICE_CONFIG) config: ServiceConfig, registry: MetricsRegistry) {
-    const users = { groupId: `${SERVICE_NAME}-users`, topics: [TOPICS.userEvents], db: prisma };
-    const orders = { groupId: `${SERVICE_NAME}-orders`, topics: [TOPICS.orderEvents], db: prisma };
+  constructor(
+    prisma: PrismaService,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    registry: MetricsRegistry,
+  ) {
+    // withAfterCommit: a handler that recorded a notification wakes the sender once it committed.
+    const db = withAfterCommit<PrismaTx>(prisma);
+    const users = { groupId: `${SERVICE_NAME}-users`, topics: [TOPICS.userEvents], db };
+    const orders = { groupId: `${SERVICE_NAME}-orders`, topics: [TOPICS.orderEvents], db };
     this.messaging = new ServiceMessaging<PrismaTx>({
       service: SERVICE_NAME,
       brokers: config.KAFKA_BROKERS,

@@ -12,9 +12,13 @@ export class NotificationsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.messaging.userEvents.on(EVENTS.UserRegistered, async (tx, event) => {
-      await this.notify.userRegistered(tx, event.payload);
-    });
+    this.messaging.userEvents
+      .on(EVENTS.UserRegistered, async (tx, event) => {
+        await this.notify.userRegistered(tx, event.payload);
+      })
+      .on(EVENTS.UserDeleted, async (tx, event) => {
+        await this.notify.userDeleted(tx, event.payload);
+      });
     this.messaging.orderEvents
       // Nothing to tell the customer yet; handled (not skipped as unknown) so it logs no warning.
       .on(EVENTS.OrderCreated, async () => undefined)

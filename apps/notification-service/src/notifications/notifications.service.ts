@@ -6,7 +6,7 @@ import { toNotificationMessage } from './notification.mapper';
 import { parseListQuery } from './notifications.validation';
 
 /**
- * The notifications a user has been sent. The caller (the gateway) passes the user id from
+ * A user's notifications, whatever their status. The caller (the gateway) passes the user id from
  * the verified token; this service on the internal network trusts it to.
  */
 @Injectable()
@@ -14,11 +14,12 @@ export class NotificationsService {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Newest first; ties on the creation time are broken by id, so pages never overlap. */
-  async list(request: notificationV1.ListNotificationsRequest): Promise<notificationV1.ListNotificationsResponse> {
+  async list(
+    request: notificationV1.ListNotificationsRequest,
+  ): Promise<notificationV1.ListNotificationsResponse> {
     const { query, problems } = parseListQuery(request);
     if (problems.length) throw notificationErrors.validationFailed(problems);
-    // What was sent: not a notification still waiting for its user's address (notify.service.ts).
-    const where = { userId: query.userId, recipient: { not: null } };
+    const where = { userId: query.userId };
     const [notifications, total] = await this.prisma.$transaction([
       this.prisma.notification.findMany({
         where,
@@ -30,7 +31,12 @@ export class NotificationsService {
     ]);
     return {
       data: notifications.map(toNotificationMessage),
-      pagination: { page: query.page, limit: query.limit, total, pages: Math.ceil(total / query.limit) },
+      pagination: {
+        page: query.page,
+        limit: query.limit,
+        total,
+        pages: Math.ceil(total / query.limit),
+      },
     };
   }
 }

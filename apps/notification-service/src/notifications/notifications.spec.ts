@@ -2,22 +2,32 @@ import { status } from '@grpc/grpc-js';
 import { notificationV1 } from '@ecommerce/contracts';
 import type { Notification } from '../generated/prisma/client';
 import { toNotificationMessage } from './notification.mapper';
-import { NOTIFICATION_ERROR_CODES, notificationErrors, notificationErrorStatus } from './notifications.errors';
+import {
+  NOTIFICATION_ERROR_CODES,
+  notificationErrors,
+  notificationErrorStatus,
+} from './notifications.errors';
 import { parseListQuery } from './notifications.validation';
 
 const userId = '6f1c2a4e-8a7d-4a8e-9d61-1f0a3b2c4d5e';
 
 describe('notificationErrorStatus', () => {
   it('maps each domain error to its status, and anything else to INTERNAL', () => {
-    expect(notificationErrorStatus(notificationErrors.validationFailed([]).code)).toBe(status.INVALID_ARGUMENT);
-    for (const code of NOTIFICATION_ERROR_CODES) expect(notificationErrorStatus(code)).not.toBe(status.INTERNAL);
+    expect(notificationErrorStatus(notificationErrors.validationFailed([]).code)).toBe(
+      status.INVALID_ARGUMENT,
+    );
+    for (const code of NOTIFICATION_ERROR_CODES)
+      expect(notificationErrorStatus(code)).not.toBe(status.INTERNAL);
     expect(notificationErrorStatus('SOMETHING_ELSE')).toBe(status.INTERNAL);
   });
 });
 
 describe('parseListQuery', () => {
   it('reads 0 (unset in proto3) as page 1 and the default page size', () => {
-    expect(parseListQuery({ userId, page: 0, limit: 0 })).toEqual({ query: { userId, page: 1, limit: 10 }, problems: [] });
+    expect(parseListQuery({ userId, page: 0, limit: 0 })).toEqual({
+      query: { userId, page: 1, limit: 10 },
+      problems: [],
+    });
   });
 
   it('wants a user UUID, a page of 1 or more and a limit of 1 to 100', () => {
@@ -41,9 +51,16 @@ describe('toNotificationMessage', () => {
     dedupKey: 'ORDER_CONFIRMED:22222222-2222-4222-8222-222222222222',
     body: 'Hello Ada,',
     createdAt: new Date('2026-01-02T03:04:05.678Z'),
+    status: 'SENT',
+    attempts: 2,
+    nextAttemptAt: new Date('2026-01-02T03:04:06.000Z'),
+    firstAttemptAt: new Date('2026-01-02T03:04:05.700Z'),
+    sentAt: new Date('2026-01-02T03:04:07.123Z'),
+    messageId: '<abc@notification-service>',
+    lastError: '421 try later',
   };
 
-  it('shows the user what was sent, without the recipient address or the dedup key', () => {
+  it('shows the user what was sent and how, without the address, the dedup key or the last error', () => {
     expect(toNotificationMessage(row)).toEqual({
       id: row.id,
       userId,
@@ -52,11 +69,27 @@ describe('toNotificationMessage', () => {
       subject: 'Your order is confirmed',
       orderId: row.orderId,
       createdAt: '2026-01-02T03:04:05.678Z',
+      status: notificationV1.NotificationStatus.SENT,
+      attempts: 2,
+      sentAt: '2026-01-02T03:04:07.123Z',
     });
   });
 
+  it('has no sentAt while PENDING or FAILED', () => {
+    for (const status of ['PENDING', 'FAILED'] as const) {
+      const message = toNotificationMessage({ ...row, status, sentAt: null });
+      expect(message).not.toHaveProperty('sentAt');
+      expect(message.status).toBe(notificationV1.NotificationStatus[status]);
+    }
+  });
+
   it('leaves orderId out when there is none, and reads an unknown channel as UNSPECIFIED', () => {
-    const message = toNotificationMessage({ ...row, type: 'WELCOME', orderId: null, channel: 'sms' });
+    const message = toNotificationMessage({
+      ...row,
+      type: 'WELCOME',
+      orderId: null,
+      channel: 'sms',
+    });
     expect(message).not.toHaveProperty('orderId');
     expect(message.type).toBe(notificationV1.NotificationType.WELCOME);
     expect(message.channel).toBe(notificationV1.NotificationChannel.UNSPECIFIED);

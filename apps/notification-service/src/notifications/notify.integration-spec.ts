@@ -24,9 +24,17 @@ import { PrismaClient } from '../generated/prisma/client';
 
 const USERS_GROUP = 'notification-service-users';
 const ORDERS_GROUP = 'notification-service-orders';
+/** Quick retries and polls, so a test sees several attempts in a few seconds. */
+const FAST_DELIVERY = {
+  MAIL_RETRY_INITIAL_MS: '200',
+  MAIL_RETRY_MAX_MS: '800',
+  MAIL_POLL_INTERVAL_MS: '200',
+};
 
 describe('notification-service: emails for user and order events', () => {
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl('notification') }) });
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl('notification') }),
+  });
   const keys = new Set<string>();
   const userIds: string[] = [];
   let smtp: SmtpSink;
@@ -35,16 +43,33 @@ describe('notification-service: emails for user and order events', () => {
   let notifications: ResilientGrpcClient<notificationV1.NotificationServiceClient>;
   const deadLetters: Record<string, TopicCollector> = {};
 
-  beforeAll(async () => {
-    smtp = await SmtpSink.start();
+  async function startInstance(): Promise<{ app: AppProcess; port: number; metricsPort: number }> {
     const port = await freePort();
-    app = AppProcess.start('notification-service', {
-      ...appEnv('notification-service', { grpcPorts: { 'notification-service': port }, metricsPorts: { 'notification-service': await freePort() } }),
+    const metricsPort = await freePort();
+    const instance = AppProcess.start('notification-service', {
+      ...appEnv('notification-service', {
+        grpcPorts: { 'notification-service': port },
+        metricsPorts: { 'notification-service': metricsPort },
+      }),
       SMTP_URL: smtp.url,
       MAIL_FROM: 'Shop Test <shop@example.com>',
+      ...FAST_DELIVERY,
     });
-    await waitForServing(`127.0.0.1:${port}`, 60_000, app);
-    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0 });
+    await waitForServing(`127.0.0.1:${port}`, 60_000, instance);
+    return { app: instance, port, metricsPort };
+  }
+  let metricsPort: number;
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    const first = await startInstance();
+    app = first.app;
+    metricsPort = first.metricsPort;
+    const { port } = first;
+    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+    });
     bus = await KafkaTestBus.connect('notification-it');
     const ours = (message: ConsumedMessage) => message.key !== null && keys.has(message.key);
     for (const topic of [TOPICS.userEvents, TOPICS.orderEvents]) {
@@ -55,6 +80,7 @@ describe('notification-service: emails for user and order events', () => {
   afterAll(async () => {
     await db.notification.deleteMany({ where: { userId: { in: userIds } } });
     await db.recipient.deleteMany({ where: { userId: { in: userIds } } });
+    await db.erasedUser.deleteMany({ where: { userId: { in: userIds } } });
     await db.$disconnect();
     notifications?.close();
     await bus?.close();
@@ -83,10 +109,51 @@ describe('notification-service: emails for user and order events', () => {
     return orderId;
   }
 
+  function remove(userId: string) {
+    return bus.publish(
+      EVENTS.UserDeleted,
+      { userId, deletedAt: new Date().toISOString() },
+      { key: userId },
+    );
+  }
+
+  const statusOf = (dedupKey: string) => db.notification.findUnique({ where: { dedupKey } });
+
+  /** Waits until the notification's row satisfies `done`; returns it. */
+  async function waitForRow(
+    dedupKey: string,
+    done: (row: NonNullable<Awaited<ReturnType<typeof statusOf>>>) => boolean,
+  ) {
+    let row: Awaited<ReturnType<typeof statusOf>> = null;
+    await waitFor(
+      `${dedupKey} to be as expected`,
+      async () => {
+        row = await statusOf(dedupKey);
+        return row !== null && done(row);
+      },
+      20_000,
+    );
+    return row as unknown as NonNullable<Awaited<ReturnType<typeof statusOf>>>;
+  }
+
+  /**
+   * Once this user's welcome has arrived, the sender has made at least one more pass since
+   * whatever the test did before: a barrier instead of a sleep.
+   */
+  async function barrier(): Promise<void> {
+    await registered('Barrier');
+  }
+
   function confirm(orderId: string, userId: string, id?: string) {
     return bus.publish(
       EVENTS.OrderConfirmed,
-      { orderId, userId, totalCents: 12_345, currency: 'EUR', confirmedAt: new Date().toISOString() },
+      {
+        orderId,
+        userId,
+        totalCents: 12_345,
+        currency: 'EUR',
+        confirmedAt: new Date().toISOString(),
+      },
       { key: orderId, id },
     );
   }
@@ -98,7 +165,7 @@ describe('notification-service: emails for user and order events', () => {
     return user;
   }
 
-  it('welcomes a registered user: one email received, recorded, and listed to them', async () => {
+  it('welcomes a registered user: one email received, recorded SENT with its Message-ID, and listed to them', async () => {
     const ada = newUser('Ada');
     await register(ada);
     const [mail] = await smtp.waitFor(1, (m) => m.to.includes(ada.email));
@@ -106,16 +173,35 @@ describe('notification-service: emails for user and order events', () => {
     expect(mail?.headers['from']).toBe('Shop Test <shop@example.com>');
     expect(mail?.text).toContain(`your account ${ada.email} is ready`);
 
-    await expect(db.notification.findMany({ where: { userId: ada.userId } })).resolves.toEqual([
-      expect.objectContaining({ type: 'WELCOME', channel: 'email', recipient: ada.email, dedupKey: `WELCOME:${ada.userId}` }),
-    ]);
-    await expect(db.recipient.findUnique({ where: { userId: ada.userId } })).resolves.toMatchObject({
-      email: ada.email,
-      name: 'Ada',
+    const row = await waitForRow(`WELCOME:${ada.userId}`, (r) => r.status === 'SENT');
+    expect(row).toMatchObject({
+      type: 'WELCOME',
+      channel: 'email',
+      recipient: ada.email,
+      attempts: 1,
+      lastError: null,
     });
-    const listed = await notifications.call('listNotifications', { userId: ada.userId, page: 1, limit: 10 });
+    expect(row.messageId).toBe(mail?.headers['message-id']);
+    expect(row.sentAt).toBeInstanceOf(Date);
+    await expect(db.recipient.findUnique({ where: { userId: ada.userId } })).resolves.toMatchObject(
+      {
+        email: ada.email,
+        name: 'Ada',
+      },
+    );
+    const listed = await notifications.call('listNotifications', {
+      userId: ada.userId,
+      page: 1,
+      limit: 10,
+    });
     expect(listed.data).toEqual([
-      expect.objectContaining({ type: notificationV1.NotificationType.WELCOME, subject: 'Welcome, Ada' }),
+      expect.objectContaining({
+        type: notificationV1.NotificationType.WELCOME,
+        subject: 'Welcome, Ada',
+        status: notificationV1.NotificationStatus.SENT,
+        attempts: 1,
+        sentAt: row.sentAt?.toISOString(),
+      }),
     ]);
   });
 
@@ -133,7 +219,10 @@ describe('notification-service: emails for user and order events', () => {
     const carol = await registered('Carol');
     const orderId = newOrder();
     const first = await confirm(orderId, carol.userId);
-    const [mail] = await smtp.waitFor(1, (m) => m.to.includes(carol.email) && m.subject.includes('confirmed'));
+    const [mail] = await smtp.waitFor(
+      1,
+      (m) => m.to.includes(carol.email) && m.subject.includes('confirmed'),
+    );
     expect(mail?.subject).toBe(`Your order ${orderId.slice(0, 8)} is confirmed`);
     expect(mail?.text).toContain('123.45 EUR');
 
@@ -141,7 +230,11 @@ describe('notification-service: emails for user and order events', () => {
     await bus.waitUntilConsumed(ORDERS_GROUP, await confirm(orderId, carol.userId));
     expect(smtp.to(carol.email).filter((m) => m.subject.includes('confirmed'))).toHaveLength(1);
     await expect(db.notification.findMany({ where: { orderId } })).resolves.toEqual([
-      expect.objectContaining({ type: 'ORDER_CONFIRMED', userId: carol.userId, dedupKey: `ORDER_CONFIRMED:${orderId}` }),
+      expect.objectContaining({
+        type: 'ORDER_CONFIRMED',
+        userId: carol.userId,
+        dedupKey: `ORDER_CONFIRMED:${orderId}`,
+      }),
     ]);
   });
 
@@ -160,7 +253,10 @@ describe('notification-service: emails for user and order events', () => {
       },
       { key: orderId },
     );
-    const [mail] = await smtp.waitFor(1, (m) => m.to.includes(dan.email) && m.subject.includes('cancelled'));
+    const [mail] = await smtp.waitFor(
+      1,
+      (m) => m.to.includes(dan.email) && m.subject.includes('cancelled'),
+    );
     expect(mail?.text).toContain('was cancelled because the payment was declined.');
     await expect(db.notification.findMany({ where: { orderId } })).resolves.toEqual([
       expect.objectContaining({ type: 'ORDER_CANCELLED', dedupKey: `ORDER_CANCELLED:${orderId}` }),
@@ -172,20 +268,47 @@ describe('notification-service: emails for user and order events', () => {
     const orderId = newOrder();
     await bus.waitUntilConsumed(ORDERS_GROUP, await confirm(orderId, erin.userId));
     expect(smtp.to(erin.email)).toEqual([]);
-    await expect(db.notification.findUnique({ where: { dedupKey: `ORDER_CONFIRMED:${orderId}` } })).resolves.toMatchObject({
+    await expect(
+      db.notification.findUnique({ where: { dedupKey: `ORDER_CONFIRMED:${orderId}` } }),
+    ).resolves.toMatchObject({
       recipient: null,
     });
-    expect(app.logs).toContain(`ORDER_CONFIRMED:${orderId}: no address known for user ${erin.userId} yet: held until they register`);
-    // Not listed while it has not been sent.
-    const before = await notifications.call('listNotifications', { userId: erin.userId, page: 1, limit: 10 });
-    expect(before.data).toEqual([]);
+    expect(app.logs).toContain(
+      `ORDER_CONFIRMED:${orderId}: no address known for user ${erin.userId} yet: held until they register`,
+    );
+    // Listed as what it is: recorded, not sent, never tried.
+    const before = await notifications.call('listNotifications', {
+      userId: erin.userId,
+      page: 1,
+      limit: 10,
+    });
+    expect(before.data).toEqual([
+      expect.objectContaining({
+        type: notificationV1.NotificationType.ORDER_CONFIRMED,
+        status: notificationV1.NotificationStatus.PENDING,
+        attempts: 0,
+      }),
+    ]);
 
     await register(erin);
     const mails = await smtp.waitFor(2, (m) => m.to.includes(erin.email));
-    expect(mails.map((m) => m.subject).sort()).toEqual(['Welcome, Erin', `Your order ${orderId.slice(0, 8)} is confirmed`]);
-    const after = await notifications.call('listNotifications', { userId: erin.userId, page: 1, limit: 10 });
-    expect(after.data).toHaveLength(2);
-    await expect(db.notification.findUnique({ where: { dedupKey: `ORDER_CONFIRMED:${orderId}` } })).resolves.toMatchObject({
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      'Welcome, Erin',
+      `Your order ${orderId.slice(0, 8)} is confirmed`,
+    ]);
+    await waitForRow(`ORDER_CONFIRMED:${orderId}`, (r) => r.status === 'SENT');
+    const after = await notifications.call('listNotifications', {
+      userId: erin.userId,
+      page: 1,
+      limit: 10,
+    });
+    expect(after.data.map((n) => n.status)).toEqual([
+      notificationV1.NotificationStatus.SENT,
+      notificationV1.NotificationStatus.SENT,
+    ]);
+    await expect(
+      db.notification.findUnique({ where: { dedupKey: `ORDER_CONFIRMED:${orderId}` } }),
+    ).resolves.toMatchObject({
       recipient: erin.email,
     });
   });
@@ -207,7 +330,10 @@ describe('notification-service: emails for user and order events', () => {
     await confirm(orderId, fay.userId);
 
     await smtp.waitFor(2, (m) => m.to.includes(fay.email));
-    const [userLetter] = await (deadLetters[TOPICS.userEvents] as TopicCollector).waitFor(1, (m) => m.key === fay.userId);
+    const [userLetter] = await (deadLetters[TOPICS.userEvents] as TopicCollector).waitFor(
+      1,
+      (m) => m.key === fay.userId,
+    );
     expect(userLetter?.headers).toMatchObject({
       ce_id: badUser.id,
       dlt_original_topic: TOPICS.userEvents,
@@ -215,7 +341,10 @@ describe('notification-service: emails for user and order events', () => {
       dlt_consumer: USERS_GROUP,
       dlt_error: expect.stringMatching(/does not decode/),
     });
-    const [orderLetter] = await (deadLetters[TOPICS.orderEvents] as TopicCollector).waitFor(1, (m) => m.key === orderId);
+    const [orderLetter] = await (deadLetters[TOPICS.orderEvents] as TopicCollector).waitFor(
+      1,
+      (m) => m.key === orderId,
+    );
     expect(orderLetter?.headers).toMatchObject({
       ce_id: badOrder.id,
       dlt_original_topic: TOPICS.orderEvents,
@@ -225,15 +354,180 @@ describe('notification-service: emails for user and order events', () => {
     });
   });
 
-  it('retries while the SMTP server refuses, then sends once', async () => {
+  it('records while the mail server is down, and sends each email once when it is back: nothing dead-lettered', async () => {
+    await smtp.down();
+    const users = [newUser('Hal'), newUser('Ida'), newUser('Jon')];
+    const orders = users.map(() => newOrder());
+    try {
+      for (const [i, user] of users.entries()) {
+        await register(user);
+        await bus.waitUntilConsumed(ORDERS_GROUP, await confirm(orders[i] as string, user.userId));
+      }
+      // Recorded at once, and tried (and retried) in vain while nothing listens.
+      for (const user of users)
+        await waitForRow(
+          `WELCOME:${user.userId}`,
+          (r) => r.status === 'PENDING' && r.attempts >= 2,
+        );
+      for (const orderId of orders)
+        await waitForRow(
+          `ORDER_CONFIRMED:${orderId}`,
+          (r) => r.status === 'PENDING' && r.attempts >= 1,
+        );
+    } finally {
+      await smtp.up();
+    }
+    for (const user of users) await smtp.waitFor(2, (m) => m.to.includes(user.email));
+    for (const orderId of orders)
+      await waitForRow(`ORDER_CONFIRMED:${orderId}`, (r) => r.status === 'SENT');
+    await barrier();
+    for (const user of users)
+      expect(
+        smtp
+          .to(user.email)
+          .map((m) => m.subject)
+          .sort(),
+      ).toEqual([expect.stringMatching(/^Welcome/), expect.stringMatching(/^Your order/)]);
+    const lettered = [...Object.values(deadLetters)].flatMap((collector) => collector.messages);
+    expect(
+      lettered.filter((m) => users.some((u) => u.userId === m.key) || orders.includes(m.key ?? '')),
+    ).toEqual([]);
+  });
+
+  it('retries while the mail server answers 451 (try later), then sends once: PENDING with its attempts, then SENT', async () => {
     const gus = newUser('Gus');
-    smtp.refuseWith = 'mailbox busy, try later';
-    await register(gus);
-    await waitFor('a refused attempt', async () => app.logs.includes('handler failed: retrying'), 10_000);
-    smtp.refuseWith = undefined;
+    smtp.refuse(451, `mailbox of ${gus.email} busy, try later`);
+    try {
+      await register(gus);
+      const pending = await waitForRow(`WELCOME:${gus.userId}`, (r) => r.attempts >= 2);
+      expect(pending.status).toBe('PENDING');
+      expect(pending.lastError).toMatch(/451/);
+      // The reason is kept without the address the server echoed.
+      expect(pending.lastError).not.toContain(gus.email);
+    } finally {
+      smtp.accept();
+    }
     await smtp.waitFor(1, (m) => m.to.includes(gus.email));
+    const sent = await waitForRow(`WELCOME:${gus.userId}`, (r) => r.status === 'SENT');
+    expect(sent.attempts).toBe(smtp.refused.filter((r) => r.to.includes(gus.email)).length + 1);
     await bus.waitUntilConsumed(USERS_GROUP, await register(gus));
+    await barrier();
     expect(smtp.to(gus.email)).toHaveLength(1);
     await expect(db.notification.count({ where: { userId: gus.userId } })).resolves.toBe(1);
+  });
+
+  it('gives up at once on a 550 (mailbox unavailable): FAILED, tried once, never again', async () => {
+    const kim = newUser('Kim');
+    smtp.refuse(550, 'no such mailbox here');
+    try {
+      await register(kim);
+      const failed = await waitForRow(`WELCOME:${kim.userId}`, (r) => r.status === 'FAILED');
+      expect(failed).toMatchObject({ attempts: 1, sentAt: null });
+      expect(failed.lastError).toMatch(/refused for good.*550/);
+    } finally {
+      smtp.accept();
+    }
+    await barrier();
+    await barrier();
+    expect(smtp.refused.filter((r) => r.to.includes(kim.email))).toHaveLength(1);
+    expect(smtp.to(kim.email)).toEqual([]);
+    const listed = await notifications.call('listNotifications', {
+      userId: kim.userId,
+      page: 1,
+      limit: 10,
+    });
+    expect(listed.data).toEqual([
+      expect.objectContaining({ status: notificationV1.NotificationStatus.FAILED, attempts: 1 }),
+    ]);
+    expect(listed.data[0]).not.toHaveProperty('sentAt');
+  });
+
+  it('UserDeleted erases the address, the name and the mail still pending, and keeps them erased', async () => {
+    const lea = newUser('Lea');
+    smtp.refuse(451);
+    try {
+      await register(lea);
+      await waitForRow(`WELCOME:${lea.userId}`, (r) => r.attempts >= 1);
+      await bus.waitUntilConsumed(USERS_GROUP, await remove(lea.userId));
+    } finally {
+      smtp.accept();
+    }
+    // An order event that arrives afterwards (the other topic) records nothing either.
+    const orderId = newOrder();
+    await bus.waitUntilConsumed(ORDERS_GROUP, await confirm(orderId, lea.userId));
+    await barrier();
+
+    expect(smtp.to(lea.email)).toEqual([]);
+    await expect(db.recipient.findUnique({ where: { userId: lea.userId } })).resolves.toBeNull();
+    await expect(db.notification.count({ where: { userId: lea.userId } })).resolves.toBe(0);
+    const mentions = await db.$queryRaw<Array<{ n: number }>>`
+      SELECT ((SELECT count(*) FROM notifications WHERE recipient = ${lea.email} OR body LIKE ${`%${lea.email}%`} OR subject LIKE ${'%Lea%'})
+            + (SELECT count(*) FROM recipients WHERE email = ${lea.email}))::int AS n`;
+    expect(mentions).toEqual([{ n: 0 }]);
+    await expect(
+      db.erasedUser.findUnique({ where: { userId: lea.userId } }),
+    ).resolves.not.toBeNull();
+    expect(app.logs).toContain(
+      `user ${lea.userId} deleted: address erased, 1 notification(s) erased`,
+    );
+  });
+
+  it('exposes the backlog and the attempts as metrics', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(text).toMatch(/^notifications\{status="FAILED",service="notification-service"\} [1-9]/m);
+    expect(text).toMatch(
+      /^notification_delivery_attempts_total\{outcome="retry",service="notification-service"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^notification_delivery_attempts_total\{outcome="failed",service="notification-service"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^notification_oldest_pending_age_seconds\{service="notification-service"\} \d/m,
+    );
+  });
+
+  it('two instances send every email once between them', async () => {
+    const second = await startInstance();
+    try {
+      await smtp.down();
+      const users = Array.from({ length: 45 }, (_, i) => newUser(`Twin${i}`));
+      try {
+        const published = await Promise.all(users.map((user) => register(user)));
+        await bus.waitUntilConsumed(
+          USERS_GROUP,
+          published[published.length - 1] as Awaited<ReturnType<typeof register>>,
+        );
+        await waitFor(
+          'every welcome recorded',
+          async () =>
+            (await db.notification.count({
+              where: { userId: { in: users.map((u) => u.userId) } },
+            })) === users.length,
+          20_000,
+        );
+      } finally {
+        // Both instances poll every 200 ms: the moment mail works again, both race for the same due rows.
+        await smtp.up();
+      }
+      for (const user of users) await smtp.waitFor(1, (m) => m.to.includes(user.email));
+      await barrier();
+      const counts = users.map((user) => smtp.to(user.email).length);
+      expect(counts).toEqual(users.map(() => 1));
+      // Each instance logs what it sent: no key in both.
+      const sentBy = (logs: string) =>
+        new Set(
+          users.filter((u) => logs.includes(`WELCOME:${u.userId} sent`)).map((u) => u.userId),
+        );
+      const [a, b] = [sentBy(app.logs), sentBy(second.app.logs)];
+      expect([...a].filter((id) => b.has(id))).toEqual([]);
+      expect(a.size + b.size).toBe(users.length);
+    } finally {
+      await second.app.stop();
+    }
+  });
+
+  it('writes no email address to its log', () => {
+    const addresses = app.logs.match(/[^\s"<>]+@[^\s"<>]+\.[a-z]{2,}/gi) ?? [];
+    expect(addresses.filter((a) => a.includes('@example.com'))).toEqual([]);
   });
 });

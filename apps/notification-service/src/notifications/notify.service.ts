@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { orderEventsV1, userEventsV1 } from '@ecommerce/contracts';
-import { PoisonMessageError } from '@ecommerce/messaging';
+import { afterCommit, PoisonMessageError } from '@ecommerce/messaging';
 import type { PrismaTx } from '../database/prisma.service';
-import { Mailer } from '../mail/mailer';
+import { MailSender } from '../delivery/mail-sender';
 import {
   type NotificationContent,
   orderCancelledNotification,
@@ -13,81 +13,104 @@ import {
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Turns events into emails, exactly once per notification key, in the inbox transaction of
- * the event:
+ * Turns events into notifications, exactly once per notification key, in the inbox transaction
+ * of the event, and never talks to the mail server there: it records, the sender
+ * (delivery/mail-sender.ts) delivers. A mail server that is down therefore delays email but
+ * never fails, retries or dead-letters an event; only an event that cannot be handled at all
+ * (undecodable, invalid) goes to the dead-letter topic.
  *
- * 1. INSERT the notification ... ON CONFLICT (dedup_key) DO NOTHING. Nothing inserted: it was
- *    handled before (a redelivery, or the same fact in another message): done, no email.
- * 2. Send the email (SMTP). If the server refuses or cannot be reached, throw: the transaction
- *    rolls back with the row, the consumer retries with backoff, and after its last attempt the
- *    event goes to the dead-letter topic, to be replayed once mail works again.
- * 3. Commit (the consumer does): the row and the inbox entry together.
- *
- * The one duplicate this allows: the process dies, or the commit fails, after the SMTP server
- * accepted the email and before the commit. The event is then handled again and the email sent
- * a second time (with the same Message-ID, see mailer.ts). An SMTP server cannot take part in a
- * database transaction, so one side has to go first; sending first means an email is never
- * recorded as sent without having been sent, at the price of this rare duplicate.
+ * Recording is INSERT ... ON CONFLICT (dedup_key) DO NOTHING: the same fact delivered again (a
+ * redelivery, or another message saying it) finds its row and records nothing. A new PENDING
+ * notification wakes the sender once the transaction commits.
  *
  * Recipients: UserRegistered fills a local copy of each user's address (the `recipients`
  * projection). user.events.v1 and order.events.v1 are separate topics, so an order event can
  * be handled before its user's registration (after a restart with both backlogs, say). Its
- * notification is then recorded without a recipient, and the registration sends it. Both
- * handlers lock the user first, so one of them always sees the other's commit: a registration
- * and an order event handled at the same moment cannot each miss the other. A user who never
- * registers (the seeded admin of a database older than UserRegistered) keeps such notifications
- * unsent and unlisted, with a warning in the log: nobody to write to is no reason to hold up or
- * dead-letter the event.
+ * notification is then recorded without a recipient, which the sender skips, and the
+ * registration gives it one. Both handlers lock the user first, so one of them always sees the
+ * other's commit.
+ *
+ * UserDeleted erases the address, the name and every notification of the user (their subjects
+ * and bodies carry both), pending ones included, and remembers the user id (`erased_users`) so
+ * that an event arriving later writes none of it again. No email address is ever logged.
  */
 @Injectable()
 export class NotifyService {
   private readonly logger = new Logger(NotifyService.name);
 
-  constructor(private readonly mailer: Mailer) {}
+  constructor(private readonly sender: MailSender) {}
 
-  /** UserRegistered: remember where to write to this user, welcome them, send what waited. */
+  /** UserRegistered: remember where to write to this user, welcome them, release what waited. */
   async userRegistered(tx: PrismaTx, event: userEventsV1.UserRegistered): Promise<void> {
     const problems = [
       ...(UUID_PATTERN.test(event.userId) ? [] : ['user_id must be a UUID']),
-      ...(/^[^@\s]+@[^@\s]+$/.test(event.email) && event.email.length <= 320 ? [] : ['email must be an address']),
+      ...(/^[^@\s]+@[^@\s]+$/.test(event.email) && event.email.length <= 320
+        ? []
+        : ['email must be an address']),
     ];
     if (problems.length) throw new PoisonMessageError(`UserRegistered: ${problems.join(', ')}`);
-    await lockUser(tx, event.userId);
-    const registeredAt = Number.isNaN(Date.parse(event.registeredAt)) ? new Date() : new Date(event.registeredAt);
-    const data = { email: event.email, name: event.name.slice(0, 100) || event.email, registeredAt };
+    if (await this.lockLiveUser(tx, event.userId, 'UserRegistered')) return;
+    const registeredAt = Number.isNaN(Date.parse(event.registeredAt))
+      ? new Date()
+      : new Date(event.registeredAt);
+    const data = {
+      email: event.email,
+      name: event.name.slice(0, 100) || event.email,
+      registeredAt,
+    };
     const recipient = await tx.recipient.upsert({
       where: { userId: event.userId },
       create: { userId: event.userId, ...data },
       update: data,
     });
-    await this.notify(tx, welcomeNotification(recipient), recipient.email);
-
-    const waiting = await tx.notification.findMany({
+    await this.record(tx, welcomeNotification(recipient), recipient.email);
+    const { count } = await tx.notification.updateMany({
       where: { userId: recipient.userId, recipient: null },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      data: { recipient: recipient.email, nextAttemptAt: new Date() },
     });
-    for (const notification of waiting) {
-      await tx.notification.update({ where: { id: notification.id }, data: { recipient: recipient.email } });
-      await this.send(recipient.email, { ...notification, text: notification.body ?? '' });
+    if (count > 0) {
+      this.logger.log(
+        `user ${recipient.userId} registered: ${count} notification(s) that waited for it released`,
+      );
+      this.wakeSenderAfterCommit(tx);
     }
   }
 
   async orderConfirmed(tx: PrismaTx, event: orderEventsV1.OrderConfirmed): Promise<void> {
     checkOrderEvent('OrderConfirmed', event);
-    await lockUser(tx, event.userId);
+    if (await this.lockLiveUser(tx, event.userId, `OrderConfirmed of order ${event.orderId}`))
+      return;
     const recipient = await tx.recipient.findUnique({ where: { userId: event.userId } });
-    await this.notify(tx, orderConfirmedNotification(recipient?.name, event), recipient?.email);
+    await this.record(tx, orderConfirmedNotification(recipient?.name, event), recipient?.email);
   }
 
   async orderCancelled(tx: PrismaTx, event: orderEventsV1.OrderCancelled): Promise<void> {
     checkOrderEvent('OrderCancelled', event);
-    await lockUser(tx, event.userId);
+    if (await this.lockLiveUser(tx, event.userId, `OrderCancelled of order ${event.orderId}`))
+      return;
     const recipient = await tx.recipient.findUnique({ where: { userId: event.userId } });
-    await this.notify(tx, orderCancelledNotification(recipient?.name, event), recipient?.email);
+    await this.record(tx, orderCancelledNotification(recipient?.name, event), recipient?.email);
   }
 
-  /** Records the notification once; sends it now when the address is known, else it waits. */
-  private async notify(tx: PrismaTx, content: NotificationContent, to: string | undefined): Promise<void> {
+  /** UserDeleted: erase the user's address, name and notifications, and keep them erased. */
+  async userDeleted(tx: PrismaTx, event: userEventsV1.UserDeleted): Promise<void> {
+    if (!UUID_PATTERN.test(event.userId))
+      throw new PoisonMessageError('UserDeleted: user_id must be a UUID');
+    await lockUser(tx, event.userId);
+    const notifications = await tx.notification.deleteMany({ where: { userId: event.userId } });
+    const recipients = await tx.recipient.deleteMany({ where: { userId: event.userId } });
+    await tx.erasedUser.createMany({ data: [{ userId: event.userId }], skipDuplicates: true });
+    this.logger.log(
+      `user ${event.userId} deleted: address ${recipients.count ? 'erased' : 'not known'}, ${notifications.count} notification(s) erased`,
+    );
+  }
+
+  /** Records the notification once, PENDING; without an address it waits for its user's registration. */
+  private async record(
+    tx: PrismaTx,
+    content: NotificationContent,
+    to: string | undefined,
+  ): Promise<void> {
     const { count } = await tx.notification.createMany({
       data: [
         {
@@ -104,17 +127,30 @@ export class NotifyService {
       skipDuplicates: true,
     });
     if (count === 0) {
-      this.logger.log(`${content.dedupKey} was handled before: not again`);
+      this.logger.log(`${content.dedupKey} was recorded before: not again`);
     } else if (to === undefined) {
-      this.logger.warn(`${content.dedupKey}: no address known for user ${content.userId} yet: held until they register`);
+      this.logger.warn(
+        `${content.dedupKey}: no address known for user ${content.userId} yet: held until they register`,
+      );
     } else {
-      await this.send(to, content);
+      this.logger.log(`${content.dedupKey} recorded: PENDING`);
+      this.wakeSenderAfterCommit(tx);
     }
   }
 
-  private async send(to: string, content: { dedupKey: string; subject: string; text: string }): Promise<void> {
-    await this.mailer.send({ to, subject: content.subject, text: content.text, key: content.dedupKey });
-    this.logger.log(`${content.dedupKey} sent to ${to}`);
+  /**
+   * Locks the user for the rest of the transaction; true (and logged) when the user was deleted,
+   * so the event must write nothing about them.
+   */
+  private async lockLiveUser(tx: PrismaTx, userId: string, what: string): Promise<boolean> {
+    await lockUser(tx, userId);
+    const erased = await tx.erasedUser.findUnique({ where: { userId } });
+    if (erased) this.logger.log(`${what}: user ${userId} was deleted: nothing recorded`);
+    return erased !== null;
+  }
+
+  private wakeSenderAfterCommit(tx: PrismaTx): void {
+    afterCommit(tx, () => this.sender.wake());
   }
 }
 
@@ -127,8 +163,8 @@ function checkOrderEvent(type: string, event: { orderId: string; userId: string 
 }
 
 /**
- * Serialises a user's registration and order events for the rest of the transaction, so the
- * second to come always sees what the first committed (see the class comment).
+ * Serialises a user's registration, deletion and order events for the rest of the transaction,
+ * so the second to come always sees what the first committed (see the class comment).
  */
 async function lockUser(tx: PrismaTx, userId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notification:${userId}`}, 0))`;

@@ -56,15 +56,16 @@ export class AdminSeed {
       if (admin) await enqueueUserRegistered(this.outbox, tx, admin);
       return admin !== undefined;
     });
-    if (created) this.logger.log(`seeded the admin account ${email}`);
+    if (created) this.logger.log('seeded the admin account (ADMIN_EMAIL)');
     else await this.reportExisting(email);
   }
 
   private async reportExisting(email: string): Promise<boolean> {
     const existing = await this.prisma.user.findUnique({ where: { email }, select: { role: true } });
     if (!existing) return false;
-    if (existing.role === 'admin') this.logger.log(`admin account ${email} exists: left unchanged`);
-    else this.logger.warn(`${email} exists as a ${existing.role}, not an admin: left unchanged`);
+    // The address itself is not logged: log lines carry no personal data.
+    if (existing.role === 'admin') this.logger.log('the admin account (ADMIN_EMAIL) exists: left unchanged');
+    else this.logger.warn(`ADMIN_EMAIL belongs to a ${existing.role}, not an admin: left unchanged`);
     return true;
   }
 }

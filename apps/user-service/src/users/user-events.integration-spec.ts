@@ -13,12 +13,16 @@ import {
   waitForServing,
 } from '@ecommerce/testing';
 
-/** Register → UserRegistered on user.events.v1, through the outbox, against the real broker. */
-describe('user-service publishes UserRegistered', () => {
+/**
+ * Register → UserRegistered, delete → UserDeleted, on user.events.v1 through the outbox,
+ * against the real broker.
+ */
+describe('user-service publishes UserRegistered and UserDeleted', () => {
   let app: AppProcess;
   let users: ResilientGrpcClient<userV1.UserServiceClient>;
   let bus: KafkaTestBus;
   let events: TopicCollector;
+  let deletions: TopicCollector;
   const emails = new Set<string>();
   const created: string[] = [];
 
@@ -29,8 +33,14 @@ describe('user-service publishes UserRegistered', () => {
     users = new ResilientGrpcClient('user', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 });
     bus = await KafkaTestBus.connect('user-it');
     const ours = (message: ConsumedMessage) =>
-      message.value !== null && emails.has(EVENTS.UserRegistered.codec.decode(message.value).email);
+      message.headers['ce_type'] === EVENTS.UserRegistered.type &&
+      message.value !== null &&
+      emails.has(EVENTS.UserRegistered.codec.decode(message.value).email);
     events = await bus.collect(TOPICS.userEvents, ours);
+    deletions = await bus.collect(
+      TOPICS.userEvents,
+      (message) => message.headers['ce_type'] === EVENTS.UserDeleted.type && created.includes(message.key ?? ''),
+    );
   });
 
   afterAll(async () => {
@@ -78,6 +88,34 @@ describe('user-service publishes UserRegistered', () => {
       );
       expect(rows).toEqual([]);
       expect(ours).toEqual([{ message_key: user.id }]);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('announces a deletion once, keyed by the user id, in the transaction that deletes; nothing for a missing user', async () => {
+    const email = `bob-${randomUUID()}@example.com`;
+    emails.add(email);
+    const { user } = await users.call('register', { email, password: 'correct horse battery', name: 'Bob' });
+    if (!user) throw new Error('no user');
+    created.push(user.id);
+    await users.call('deleteUser', { id: user.id });
+    await expect(users.call('deleteUser', { id: user.id })).rejects.toMatchObject({ details: expect.any(String) });
+
+    const [message] = await deletions.waitFor(1, (m) => m.key === user.id);
+    expect(message?.headers).toMatchObject({ ce_type: EVENTS.UserDeleted.type, ce_subject: user.id });
+    const payload = EVENTS.UserDeleted.codec.decode(message?.value as Buffer);
+    expect(payload.userId).toBe(user.id);
+    expect(Date.parse(payload.deletedAt)).not.toBeNaN();
+    // The second delete found nobody: its transaction wrote no second event.
+    const db = new Client({ connectionString: databaseUrl('user') });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE message_key = $1 AND event_type = $2`, [
+        user.id,
+        EVENTS.UserDeleted.type,
+      ]);
+      expect(rows).toEqual([{ n: 1 }]);
     } finally {
       await db.end();
     }

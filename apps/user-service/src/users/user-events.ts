@@ -15,3 +15,17 @@ export function enqueueUserRegistered(outbox: Outbox, tx: PrismaTx, user: User):
     { key: user.id, subject: user.id },
   );
 }
+
+/**
+ * Announces a deleted account on user.events.v1, keyed by the user id (so it follows the user's
+ * UserRegistered on the same partition). Call it in the transaction that deletes the user:
+ * services that keep a copy of the user's email and name erase it when it arrives.
+ */
+export function enqueueUserDeleted(outbox: Outbox, tx: PrismaTx, userId: string, deletedAt: Date): Promise<string> {
+  return outbox.enqueueEvent(
+    tx,
+    EVENTS.UserDeleted,
+    { userId, deletedAt: deletedAt.toISOString() },
+    { key: userId, subject: userId },
+  );
+}

@@ -4,7 +4,7 @@ import { isRecordNotFound, isUniqueViolation } from '../database/prisma-errors';
 import { PrismaService } from '../database/prisma.service';
 import { Outbox } from '@ecommerce/messaging';
 import { PasswordHasher } from './password-hasher';
-import { enqueueUserRegistered } from './user-events';
+import { enqueueUserDeleted, enqueueUserRegistered } from './user-events';
 import { userErrors } from './users.errors';
 import { toUserMessage } from './user.mapper';
 import {
@@ -96,10 +96,18 @@ export class UsersService {
     return { data: users.map(toUserMessage), pagination };
   }
 
+  /**
+   * The account and its UserDeleted event commit together (transactional outbox): the services
+   * holding a copy of the user's email and name erase it when the event reaches them.
+   */
   async delete(id: string): Promise<void> {
     this.checkId(id);
-    const { count } = await this.prisma.user.deleteMany({ where: { id } });
-    if (count === 0) throw userErrors.userNotFound();
+    const deleted = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.user.deleteMany({ where: { id } });
+      if (count > 0) await enqueueUserDeleted(this.outbox, tx, id, new Date());
+      return count > 0;
+    });
+    if (!deleted) throw userErrors.userNotFound();
   }
 
   private checkId(id: string): void {

@@ -58,6 +58,61 @@ export function notificationTypeToNumber(object: NotificationType): number {
   }
 }
 
+/** Where a notification is on its way to the customer. */
+export enum NotificationStatus {
+  UNSPECIFIED = "NOTIFICATION_STATUS_UNSPECIFIED",
+  /**
+   * PENDING - Recorded, not delivered yet: waiting for its first try, for a retry after
+   * the mail server refused or could not be reached, or for its user's address.
+   */
+  PENDING = "NOTIFICATION_STATUS_PENDING",
+  /** SENT - The mail server accepted it. */
+  SENT = "NOTIFICATION_STATUS_SENT",
+  /**
+   * FAILED - Given up: refused permanently (an SMTP 5xx), or not delivered within the
+   * retry horizon.
+   */
+  FAILED = "NOTIFICATION_STATUS_FAILED",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function notificationStatusFromJSON(object: any): NotificationStatus {
+  switch (object) {
+    case 0:
+    case "NOTIFICATION_STATUS_UNSPECIFIED":
+      return NotificationStatus.UNSPECIFIED;
+    case 1:
+    case "NOTIFICATION_STATUS_PENDING":
+      return NotificationStatus.PENDING;
+    case 2:
+    case "NOTIFICATION_STATUS_SENT":
+      return NotificationStatus.SENT;
+    case 3:
+    case "NOTIFICATION_STATUS_FAILED":
+      return NotificationStatus.FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return NotificationStatus.UNRECOGNIZED;
+  }
+}
+
+export function notificationStatusToNumber(object: NotificationStatus): number {
+  switch (object) {
+    case NotificationStatus.UNSPECIFIED:
+      return 0;
+    case NotificationStatus.PENDING:
+      return 1;
+    case NotificationStatus.SENT:
+      return 2;
+    case NotificationStatus.FAILED:
+      return 3;
+    case NotificationStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export enum NotificationChannel {
   UNSPECIFIED = "NOTIFICATION_CHANNEL_UNSPECIFIED",
   EMAIL = "NOTIFICATION_CHANNEL_EMAIL",
@@ -103,6 +158,11 @@ export interface Notification {
     | undefined;
   /** ISO-8601 UTC. */
   createdAt: string;
+  status: NotificationStatus;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  /** ISO-8601 UTC; set once SENT. */
+  sentAt?: string | undefined;
 }
 
 export interface ListNotificationsRequest {
@@ -127,6 +187,8 @@ function createBaseNotification(): Notification {
     channel: NotificationChannel.UNSPECIFIED,
     subject: "",
     createdAt: "",
+    status: NotificationStatus.UNSPECIFIED,
+    attempts: 0,
   };
 }
 
@@ -152,6 +214,15 @@ export const Notification: MessageFns<Notification> = {
     }
     if (message.createdAt !== "") {
       writer.uint32(58).string(message.createdAt);
+    }
+    if (message.status !== NotificationStatus.UNSPECIFIED) {
+      writer.uint32(64).int32(notificationStatusToNumber(message.status));
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(72).int32(message.attempts);
+    }
+    if (message.sentAt !== undefined) {
+      writer.uint32(82).string(message.sentAt);
     }
     return writer;
   },
@@ -219,6 +290,30 @@ export const Notification: MessageFns<Notification> = {
           message.createdAt = reader.string();
           continue;
         }
+        case 8: {
+          if (tag !== 64) {
+            break;
+          }
+
+          message.status = notificationStatusFromJSON(reader.int32());
+          continue;
+        }
+        case 9: {
+          if (tag !== 72) {
+            break;
+          }
+
+          message.attempts = reader.int32();
+          continue;
+        }
+        case 10: {
+          if (tag !== 82) {
+            break;
+          }
+
+          message.sentAt = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -240,6 +335,9 @@ export const Notification: MessageFns<Notification> = {
     message.subject = object.subject ?? "";
     message.orderId = object.orderId ?? undefined;
     message.createdAt = object.createdAt ?? "";
+    message.status = object.status ?? NotificationStatus.UNSPECIFIED;
+    message.attempts = object.attempts ?? 0;
+    message.sentAt = object.sentAt ?? undefined;
     return message;
   },
 };
@@ -375,8 +473,8 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
 };
 
 /**
- * NotificationService sends emails for user and order events (consumed from
- * Kafka) and lets a user read what was sent to them. Times are ISO-8601 UTC
+ * NotificationService records emails for user and order events (consumed from
+ * Kafka), delivers them with retries, and lets a user read them. Times are ISO-8601 UTC
  * strings; ids are UUID strings.
  */
 
@@ -390,8 +488,8 @@ export interface NotificationServiceClient {
 }
 
 /**
- * NotificationService sends emails for user and order events (consumed from
- * Kafka) and lets a user read what was sent to them. Times are ISO-8601 UTC
+ * NotificationService records emails for user and order events (consumed from
+ * Kafka), delivers them with retries, and lets a user read them. Times are ISO-8601 UTC
  * strings; ids are UUID strings.
  */
 

@@ -22,6 +22,16 @@ export interface UserRegistered {
   registeredAt: string;
 }
 
+/**
+ * UserDeleted: a user account was deleted. Every service that keeps a copy of
+ * the user's personal data (email, name) erases it.
+ */
+export interface UserDeleted {
+  userId: string;
+  /** ISO-8601 UTC. */
+  deletedAt: string;
+}
+
 export const ECOMMERCE_USER_V1_PACKAGE_NAME = "ecommerce.user.v1";
 
 function createBaseUserRegistered(): UserRegistered {
@@ -102,6 +112,64 @@ export const UserRegistered: MessageFns<UserRegistered> = {
     message.email = object.email ?? "";
     message.name = object.name ?? "";
     message.registeredAt = object.registeredAt ?? "";
+    return message;
+  },
+};
+
+function createBaseUserDeleted(): UserDeleted {
+  return { userId: "", deletedAt: "" };
+}
+
+export const UserDeleted: MessageFns<UserDeleted> = {
+  encode(message: UserDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.deletedAt !== "") {
+      writer.uint32(18).string(message.deletedAt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserDeleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseUserDeleted();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.userId = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.deletedAt = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  create<I extends Exact<DeepPartial<UserDeleted>, I>>(base?: I): UserDeleted {
+    return UserDeleted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UserDeleted>, I>>(object: I): UserDeleted {
+    const message = createBaseUserDeleted();
+    message.userId = object.userId ?? "";
+    message.deletedAt = object.deletedAt ?? "";
     return message;
   },
 };
