@@ -1,21 +1,25 @@
 /**
- * `npm run start:local`: the whole platform on this machine, without Docker: the Kafka
- * broker, every service's database and migrations, then the six apps as processes with
- * their logs interleaved here. Ctrl-C stops the apps, and the broker if this started it.
+ * `npm run start:local`: the whole platform on this machine, without Docker: a mail inbox,
+ * the Kafka broker, every service's database and migrations, then the six apps as processes
+ * with their logs interleaved here. Ctrl-C stops the apps, the inbox, and the broker if this
+ * started it.
  */
 import { BACKEND_NAMES, grpcAddress, Stack } from '@ecommerce/testing';
+import { startLocalMail, type LocalMail } from '../mail/inbox';
 import { npmRun, prepareStack, step, stopKafka } from './run';
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
   let startedKafka = false;
   let stack: Stack | undefined;
+  let mail: LocalMail | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     step('stopping');
     await stack?.stop();
+    await mail?.stop();
     if (startedKafka) await stopKafka();
     process.exit(code);
   };
@@ -23,6 +27,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
 
   try {
+    // First, so a taken port fails the run before the long steps.
+    step('mail inbox');
+    mail = await startLocalMail(env);
+    // notification-service's SMTP_URL comes from here (appEnv), so MAIL_SMTP_PORT reaches it too.
+    env['SMTP_URL'] = mail.smtpUrl;
     ({ startedKafka } = await prepareStack(env));
     step('build the apps');
     await npmRun('build', env);
@@ -44,6 +53,7 @@ async function main(): Promise<void> {
       `  readiness    ${stack.gatewayUrl}/health/ready`,
       '  gRPC (health, reflection):',
       ...backends,
+      `  mail inbox   ${mail.inbox}`,
       '  logs         .local/logs/<app>.log',
       'Ctrl-C stops everything.',
       '',

@@ -115,7 +115,8 @@ function orderServiceEnv(env: NodeJS.ProcessEnv, options: StackOptions): Record<
 
 /**
  * Where notification-service sends email: an SMTP sink on 1025 (`docker compose up mailpit`,
- * or a test's own SmtpSink through SMTP_URL). Without one, emails are retried, then dead-lettered.
+ * or a test's own SmtpSink through SMTP_URL). `npm run start:local` runs a mail inbox on 1025
+ * when nothing listens there (tools/mail).
  */
 function notificationServiceEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return {
