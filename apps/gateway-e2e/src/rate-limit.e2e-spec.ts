@@ -1,12 +1,14 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import request, { type Response } from 'supertest';
-import { AppProcess, freePort, waitFor } from '@ecommerce/testing';
-import { expectProblem, newCustomer, stack, type TestUser } from './support/api';
+import { AppProcess, freePort, metricValue, scrape, waitFor } from '@ecommerce/testing';
+import { expectProblem, newCustomer, stack, type TestUser, uniqueEmail } from './support/api';
 
 /**
  * Gateways of this test's own, on free ports, with low limits and a key prefix nobody else
  * uses, beside the suite's gateway (whose limits are raised) and against the same Redis
- * and backends.
+ * (unless a test brings a redis-server of its own) and backends.
  */
 const gateways: AppProcess[] = [];
 
@@ -95,14 +97,114 @@ describe('rate limits (token buckets in Redis)', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
   });
+});
 
-  it('fails open when Redis is unreachable: requests pass, a warning is logged', async () => {
+/** A redis-server of the test's own on `port`, to take away and bring back on the same port. */
+class RedisServer {
+  private child: ChildProcess | undefined;
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const child = spawn('/usr/bin/redis-server', args, { stdio: 'ignore' });
+    let failed: Error | undefined;
+    child.once('error', (error) => (failed = error));
+    this.child = child;
+    const exited = () => failed ?? (child.exitCode !== null ? new Error(`redis-server exited with ${child.exitCode}`) : undefined);
+    await waitFor(`redis-server on ${this.port}`, async () => {
+      if (exited()) return false;
+      return (await this.client((redis) => redis.ping())) === 'PONG';
+    }).catch((error: unknown) => {
+      throw exited() ?? error;
+    });
+  }
+
+  /** SIGKILL: gone at once, as in a crash. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** `use` with a connection of its own, closed afterwards; fails at once while nothing listens. */
+  async client<T>(use: (redis: Redis) => Promise<T>): Promise<T> {
+    const redis = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined); // a refused connection rejects connect() below
+    try {
+      await redis.connect();
+      return await use(redis);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+describe('rate limits while Redis is unreachable (per-instance buckets in memory)', () => {
+  let own: RedisServer;
+
+  beforeAll(async () => {
+    own = new RedisServer(await freePort());
+    await own.start();
+  });
+
+  afterAll(async () => {
+    await own.stop();
+  });
+
+  it('from the start: the same limits, decided in memory, and a warning logged', async () => {
     const deadRedis = await freePort();
     const url = await startGateway({ ...limits(), REDIS_URL: `redis://127.0.0.1:${deadRedis}` });
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 5; i++) {
       const res = await request(url).get('/api/v1/products').expect(200);
-      expect(res.headers['ratelimit-limit']).toBeUndefined();
+      expect(res.headers['ratelimit-limit']).toBe('5');
     }
-    expect(gateways.at(-1)?.logs).toMatch(/rate limiting skipped|Redis/);
+    expectTooMany(await request(url).get('/api/v1/products'));
+    expect(gateways.at(-1)?.logs).toContain('rate limits enforced per instance in memory until it returns');
+    expect(metricValue(await scrape(`${url}/metrics`), 'rate_limit_fallback_active')).toBe(1);
+  });
+
+  it('Redis dies: the 21st login attempt a minute is still refused; Redis returns: it decides again', async () => {
+    const prefix = `e2e-rl-${randomUUID()}`;
+    const url = await startGateway({ REDIS_URL: own.url, RATE_LIMIT_PREFIX: prefix, AUTH_RATE_LIMIT_PER_MINUTE: '20' });
+    const gateway = gateways.at(-1);
+    const metrics = async () => scrape(`${url}/metrics`);
+    expect(metricValue(await metrics(), 'rate_limit_fallback_active')).toBe(0);
+
+    await own.stop();
+    const email = uniqueEmail('guesser');
+    const attempt = () => request(url).post('/api/v1/auth/login').send({ email, password: 'not-the-password' });
+    // The first twenty at once: the bucket gets a token back every 3 s, about as long as twenty
+    // logins one after another (an argon2 verification each) may take on a slow machine.
+    const first = await Promise.all(Array.from({ length: 20 }, attempt));
+    expect(first.map((res) => res.status).filter((status) => status === 429)).toEqual([]);
+    const refused = await attempt();
+    expectTooMany(refused);
+    expect(refused.headers['ratelimit-limit']).toBe('20');
+
+    const during = await metrics();
+    expect(metricValue(during, 'rate_limit_fallback_active')).toBe(1);
+    expect(metricValue(during, 'rate_limit_fallback_decisions_total', { allowed: 'true' })).toBe(20);
+    expect(metricValue(during, 'rate_limit_fallback_decisions_total', { allowed: 'false' })).toBe(1);
+    expect(gateway?.logs).toContain('Redis unreachable: rate limits enforced per instance in memory until it returns');
+
+    await own.start();
+    // ioredis reconnects by itself (at most 2 s apart), and every request asks Redis first.
+    await waitFor('the gateway to decide by Redis again', async () => {
+      await request(url).get('/api/v1/products');
+      return metricValue(await metrics(), 'rate_limit_fallback_active') === 0;
+    });
+    const keys = await own.client((client) => client.keys(`${prefix}:*`));
+    expect(keys).toContainEqual(expect.stringMatching(new RegExp(`^${prefix}:ip:`)));
+    expect(gateway?.logs).toContain('Redis reachable again: shared rate limits');
+    // Once each, not once per request.
+    expect(gateway?.logs.split('Redis unreachable: rate limits enforced').length).toBe(2);
   });
 });

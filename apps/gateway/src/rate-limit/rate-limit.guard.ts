@@ -37,7 +37,6 @@ export class RateLimitGuard implements CanActivate {
       },
       credentials,
     );
-    if (!decision) return true;
     setRateLimitHeaders(res, decision);
     if (decision.allowed) return true;
     const retryAfter = Math.max(1, Math.ceil(decision.tightest.retryAfterMs / 1000));

@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
+import type { Counter, Gauge } from 'prom-client';
 import { createHash } from 'node:crypto';
+import { counter, gauge, MetricsRegistry } from '@ecommerce/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { MemoryTokenBuckets } from './memory-token-buckets';
 import { type Bucket, type Decision, RedisTokenBuckets } from './token-buckets';
 
 export interface Caller {
@@ -12,24 +15,36 @@ export interface Caller {
   email?: string;
 }
 
-const WARN_EVERY_MS = 10_000;
-/** How long the gateway waits at boot for Redis before it serves (failing open) without it. */
+/** How long the gateway waits at boot for Redis before it serves with the memory fallback. */
 const BOOT_WAIT_MS = 2_000;
 
 /**
- * The API's rate limits as token buckets in Redis. When Redis cannot be reached the
- * gateway fails OPEN: requests pass and a warning is logged (at most every 10 s). Rate
- * limiting protects the backends from abuse; turning a Redis outage into an outage of the
- * whole API would be the bigger harm, and passwords stay protected by argon2's cost.
+ * The API's rate limits as token buckets in Redis, shared by every gateway instance. When
+ * Redis cannot decide (unreachable, or slower than the command timeout) the request is
+ * decided by token buckets in this instance's memory instead, with the same limits: behind
+ * N instances a client may then get up to N times its limits, but login and register are
+ * never left unlimited. Failing open would hand password guessing the whole API's capacity;
+ * failing closed would turn a Redis outage into an outage of the whole API.
+ *
+ * Every request asks Redis first (ioredis fails fast while disconnected), so the shared
+ * buckets are used again as soon as Redis answers; what was counted in memory meanwhile is
+ * not carried over. The switch each way is logged once, and shown by the gauge
+ * `rate_limit_fallback_active`.
  */
 @Injectable()
 export class RateLimiter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RateLimiter.name);
   private readonly redis: Redis;
   private readonly buckets: RedisTokenBuckets;
-  private lastWarningAt = 0;
+  private readonly memory = new MemoryTokenBuckets();
+  private readonly fallbackActive: Gauge;
+  private readonly fallbackDecisions: Counter<'allowed'>;
+  /** Whether requests are decided in memory: since Redis last failed to answer, until it answers. */
+  private inFallback = false;
+  /** Why Redis is unreachable, as ioredis last reported it: more telling than a refused command. */
+  private connectionError: string | undefined;
 
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig, metrics: MetricsRegistry) {
     this.redis = new Redis(config.REDIS_URL, {
       // Fail fast instead of queueing while disconnected, and never wait long on a slow Redis.
       enableOfflineQueue: false,
@@ -38,13 +53,31 @@ export class RateLimiter implements OnModuleInit, OnModuleDestroy {
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
-    this.redis.on('error', (error: Error) => this.warn(`Redis: ${error.message}`));
+    // Every reconnection attempt fails while Redis is down: the switch to memory is the warning.
+    this.redis.on('error', (error: Error) => {
+      this.connectionError = error.message;
+      this.logger.debug(`Redis: ${error.message}`);
+    });
+    this.redis.on('ready', () => {
+      this.connectionError = undefined;
+    });
     this.buckets = new RedisTokenBuckets(this.redis);
+    this.fallbackActive = gauge(metrics, {
+      name: 'rate_limit_fallback_active',
+      help: '1 while this gateway instance decides rate limits in its own memory because Redis is unreachable, else 0',
+    });
+    this.fallbackActive.set(0);
+    this.fallbackDecisions = counter(metrics, {
+      name: 'rate_limit_fallback_decisions_total',
+      help: 'Rate-limit decisions made in memory while Redis was unreachable, by whether the request was allowed',
+      labelNames: ['allowed'],
+    });
+    for (const allowed of ['true', 'false']) this.fallbackDecisions.inc({ allowed }, 0);
   }
 
   /**
    * Waits (at most 2 s) for the first connection before the gateway listens: otherwise the
-   * first requests of every start would pass unlimited while ioredis is still connecting.
+   * first requests of every start would be limited per instance while ioredis is still connecting.
    */
   async onModuleInit(): Promise<void> {
     if (this.redis.status === 'ready') return;
@@ -56,16 +89,24 @@ export class RateLimiter implements OnModuleInit, OnModuleDestroy {
       }),
     ]);
     clearTimeout(timer);
-    if (!connected) this.warn(`Redis not reachable within ${BOOT_WAIT_MS} ms: serving without rate limits until it is`);
+    if (!connected) {
+      const cause = this.connectionError ? `: ${this.connectionError}` : '';
+      this.fallBack(`not reachable within ${BOOT_WAIT_MS} ms of the start${cause}`);
+    }
   }
 
-  /** undefined when Redis could not decide (the request is let through). */
-  async take(caller: Caller, credentials: boolean): Promise<Decision | undefined> {
+  /** Decided by Redis when it answers, else by this instance's memory buckets. */
+  async take(caller: Caller, credentials: boolean): Promise<Decision> {
+    const buckets = this.bucketsFor(caller, credentials);
     try {
-      return await this.buckets.take(this.bucketsFor(caller, credentials));
+      const decision = await this.buckets.take(buckets);
+      this.recover();
+      return decision;
     } catch (error) {
-      this.warn(`rate limiting skipped, Redis unavailable: ${(error as Error).message}`);
-      return undefined;
+      this.fallBack(this.connectionError ?? (error as Error).message);
+      const decision = this.memory.take(buckets);
+      this.fallbackDecisions.inc({ allowed: String(decision.allowed) });
+      return decision;
     }
   }
 
@@ -87,11 +128,18 @@ export class RateLimiter implements OnModuleInit, OnModuleDestroy {
     return buckets;
   }
 
-  private warn(message: string): void {
-    const now = Date.now();
-    if (now - this.lastWarningAt < WARN_EVERY_MS) return;
-    this.lastWarningAt = now;
-    this.logger.warn(message);
+  private fallBack(cause: string): void {
+    if (this.inFallback) return;
+    this.inFallback = true;
+    this.fallbackActive.set(1);
+    this.logger.warn(`Redis unreachable: rate limits enforced per instance in memory until it returns (${cause})`);
+  }
+
+  private recover(): void {
+    if (!this.inFallback) return;
+    this.inFallback = false;
+    this.fallbackActive.set(0);
+    this.logger.log('Redis reachable again: shared rate limits');
   }
 
   async onModuleDestroy(): Promise<void> {

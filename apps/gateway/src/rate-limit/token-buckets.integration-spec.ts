@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { type Bucket, RedisTokenBuckets } from './token-buckets';
+import { MemoryTokenBuckets } from './memory-token-buckets';
+import { type Bucket, type Decision, RedisTokenBuckets } from './token-buckets';
 
 /** Against the real Redis the gateway uses (REDIS_URL, default 127.0.0.1:6379). */
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -73,6 +74,38 @@ describe('RedisTokenBuckets (real Redis)', () => {
     const narrow = bucket('narrow', 3, 1);
     const decision = await a.take([wide, narrow]);
     expect(decision.tightest).toMatchObject({ bucket: narrow, remaining: 2 });
+  });
+
+  it('reports the bucket that takes longest to allow again when refused', async () => {
+    const perSecond = bucket('second', 1, 1);
+    const perMinute = bucket('minute', 1, 1 / 60);
+    await a.take([perSecond, perMinute]);
+    const refused = await a.take([perSecond, perMinute]);
+    expect(refused.allowed).toBe(false);
+    expect(refused.tightest.bucket).toBe(perMinute);
+    expect(refused.tightest.retryAfterMs).toBeGreaterThan(50_000);
+  });
+
+  it('decides request for request as MemoryTokenBuckets does, the fallback while Redis is away', async () => {
+    // A token per 1000 s: the milliseconds between the two clocks change no whole token.
+    const general = bucket('same-general', 20, 0.001);
+    const login = bucket('same-login', 3, 0.001);
+    const email = bucket('same-email', 4, 0.001);
+    const shapes = [[general], [general, login], [general, login, email], [general, email]];
+    const memory = new MemoryTokenBuckets();
+    // What a client sees. Which of two empty buckets a refusal names may differ by a millisecond of clock.
+    const seen = ({ allowed, tightest }: Decision) => ({
+      allowed,
+      remaining: tightest.remaining,
+      retryAfterS: Math.ceil(tightest.retryAfterMs / 1000),
+      ...(allowed ? { key: tightest.bucket.key } : {}),
+    });
+    let seed = 7;
+    for (let i = 0; i < 40; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const buckets = shapes[(seed >>> 16) % shapes.length] as Bucket[]; // the high bits: the low ones cycle
+      expect({ i, ...seen(await a.take(buckets)) }).toEqual({ i, ...seen(memory.take(buckets)) });
+    }
   });
 
   it('expires an idle bucket once it would be full again', async () => {

@@ -95,11 +95,18 @@ export class RedisTokenBuckets {
         resetMs: Number(rest[3 * i + 2]),
       }),
     );
-    // Allowed: pace by the emptiest bucket. Refused: by the one that takes longest to allow again.
-    const tightest =
-      allowed === 1
-        ? states.reduce((a, b) => (b.remaining < a.remaining ? b : a))
-        : states.reduce((a, b) => (b.retryAfterMs > a.retryAfterMs ? b : a));
-    return { allowed: allowed === 1, tightest };
+    return decide(allowed === 1, states);
   }
+}
+
+/**
+ * The decision over the states of every bucket of a request, in their order. Allowed: pace by
+ * the emptiest bucket. Refused: by the one that takes longest to allow again. Shared with
+ * the in-memory fallback (memory-token-buckets.ts), so both report the same bucket.
+ */
+export function decide(allowed: boolean, states: BucketState[]): Decision {
+  const tightest = allowed
+    ? states.reduce((a, b) => (b.remaining < a.remaining ? b : a))
+    : states.reduce((a, b) => (b.retryAfterMs > a.retryAfterMs ? b : a));
+  return { allowed, tightest };
 }
