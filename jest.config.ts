@@ -19,6 +19,8 @@ const common: Config = {
 };
 
 const config: Config = {
+  // Jest's usual order, but the e2e privacy check last (it reads what the other files logged).
+  testSequencer: '<rootDir>/tools/jest/e2e-sequencer.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,deploy}/**/*.spec.ts'] },
     {

@@ -1,8 +1,9 @@
 import './register-paths';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import {
+  APP_NAMES,
   E2E_STATE_FILE,
   freePort,
   HOST,
@@ -10,6 +11,7 @@ import {
   OtlpReceiver,
   SmtpSink,
   Stack,
+  WORKSPACE_ROOT,
 } from '@ecommerce/testing';
 import { ALL_CONSUMER_GROUPS } from './support/consumers';
 
@@ -33,6 +35,13 @@ export default async function globalSetup(): Promise<void> {
   // A state file per run: two e2e runs at once must not stop each other's stack.
   process.env['E2E_STATE_FILE'] = join(dirname(E2E_STATE_FILE), `e2e-stack-${process.pid}.json`);
 
+  // The log files are appended to across runs: privacy.e2e-spec.ts reads what this run wrote.
+  const logOffsets = Object.fromEntries(
+    APP_NAMES.map((app) => {
+      const file = join(WORKSPACE_ROOT, '.local', 'logs', `${app}.log`);
+      return [app, existsSync(file) ? statSync(file).size : 0];
+    }),
+  );
   const smtp = await SmtpSink.start();
   const mailServer = await serveMail(smtp);
   const traces = await OtlpReceiver.start();
@@ -48,6 +57,9 @@ export default async function globalSetup(): Promise<void> {
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       RATE_LIMIT_PREFIX: `e2e-${Date.now()}`,
       SMTP_URL: smtp.url,
+      // Retries a few seconds apart at most, so a test sees mail soon after the sink is back up.
+      MAIL_RETRY_INITIAL_MS: '500',
+      MAIL_RETRY_MAX_MS: '4000',
       OTEL_SDK_DISABLED: 'false',
       // Each app names itself (service.name): one name for all would hide which one sent a span.
       OTEL_SERVICE_NAME: undefined,
@@ -73,21 +85,46 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(dirname(E2E_STATE_FILE), { recursive: true });
   writeFileSync(
     process.env['E2E_STATE_FILE'],
-    JSON.stringify({ ...stack.state(), mailUrl, tracesUrl: traces.spansUrl }, null, 2),
+    JSON.stringify({ ...stack.state(), mailUrl, tracesUrl: traces.spansUrl, logOffsets }, null, 2),
   );
   process.stdout.write(
     `\ne2e stack up: gateway ${stack.gatewayUrl}, SMTP sink ${smtp.url}, OTLP receiver ${traces.url}\n`,
   );
 }
 
-/** `GET /mail?to=<address>`: the emails the sink received for that address, as JSON. */
+/**
+ * `GET /mail?to=<address>`: the emails the sink received for that address, as JSON.
+ * `POST /mail/down` and `POST /mail/up`: the sink stops and starts listening (a mail server
+ * outage); `POST /mail/refuse?code=451` and `POST /mail/accept`: it refuses every message with
+ * that reply, or takes them again.
+ */
 async function serveMail(smtp: SmtpSink): Promise<Server> {
   const server = createServer((req, res) => {
-    const to = new URL(req.url ?? '/', 'http://sink').searchParams.get('to') ?? '';
-    const mail = smtp.to(to).map(({ to: recipients, subject, text, receivedAt }) => ({
+    const url = new URL(req.url ?? '/', 'http://sink');
+    const done = () => res.writeHead(204).end();
+    const fail = (error: unknown) => res.writeHead(500).end(String(error));
+    if (req.method === 'POST') {
+      switch (url.pathname) {
+        case '/mail/down':
+          return void smtp.down().then(done, fail);
+        case '/mail/up':
+          return void smtp.up().then(done, fail);
+        case '/mail/refuse':
+          smtp.refuse(Number(url.searchParams.get('code') ?? 451));
+          return done();
+        case '/mail/accept':
+          smtp.accept();
+          return done();
+        default:
+          return void res.writeHead(404).end();
+      }
+    }
+    const to = url.searchParams.get('to') ?? '';
+    const mail = smtp.to(to).map(({ to: recipients, subject, text, receivedAt, headers }) => ({
       to: recipients,
       subject,
       text,
+      messageId: headers['message-id'],
       receivedAt,
     }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(mail));

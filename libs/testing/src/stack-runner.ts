@@ -10,6 +10,8 @@ export interface StackState {
   mailUrl?: string;
   /** Where the e2e global setup serves the spans its OTLP receiver got, as JSON (`?traceId=<hex>`). */
   tracesUrl?: string;
+  /** Each app's log file size before this stack started: what the run wrote begins there. */
+  logOffsets?: Partial<Record<AppName, number>>;
 }
 
 /** Where the e2e global setup leaves the running stack's description for the tests. */

@@ -119,9 +119,14 @@ function orderServiceEnv(env: NodeJS.ProcessEnv, options: StackOptions): Record<
  * when nothing listens there (tools/mail).
  */
 function notificationServiceEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  // The retry schedule is the product's default unless set (the e2e suite shortens it).
+  const retries = ['MAIL_RETRY_INITIAL_MS', 'MAIL_RETRY_MAX_MS', 'MAIL_RETRY_HORIZON_MS', 'MAIL_POLL_INTERVAL_MS'].filter(
+    (name) => env[name] !== undefined,
+  );
   return {
     SMTP_URL: env['SMTP_URL'] ?? `smtp://${HOST}:1025`,
     MAIL_FROM: env['MAIL_FROM'] ?? 'Ecommerce Platform <no-reply@example.com>',
+    ...Object.fromEntries(retries.map((name) => [name, env[name] as string])),
   };
 }
 

@@ -6,6 +6,7 @@ export interface Mail {
   to: string[];
   subject: string;
   text: string;
+  messageId?: string;
 }
 
 /** Every email received so far for `address`. */
@@ -41,4 +42,12 @@ export async function expectMail(
     throw new Error(`${error.message}; received: ${JSON.stringify(mail.map((m) => m.subject))}`);
   });
   return mail;
+}
+
+/** Makes the stack's SMTP sink go down (connections refused) or come back up. */
+export async function mailServer(action: 'down' | 'up'): Promise<void> {
+  const url = stack.state.mailUrl;
+  if (!url) throw new Error('the e2e stack runs no SMTP sink (global-setup.ts records its mailUrl)');
+  const res = await fetch(`${url}/${action}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`mail sink answered ${res.status} to ${action}`);
 }

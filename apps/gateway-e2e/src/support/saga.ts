@@ -31,6 +31,10 @@ export interface Notification {
   channel: string;
   subject: string;
   orderId?: string;
+  status: 'PENDING' | 'SENT' | 'FAILED';
+  attempts: number;
+  sentAt?: string;
+  createdAt: string;
 }
 
 export interface Product {
