@@ -23,6 +23,7 @@ import { configSchema as orderSchema } from '../apps/order-service/src/config';
 import { configSchema as paymentSchema } from '../apps/payment-service/src/config';
 import { configSchema as userSchema } from '../apps/user-service/src/config';
 import { SagaMetrics } from '../apps/order-service/src/saga/saga-metrics';
+import { DeliveryMetrics } from '../apps/notification-service/src/delivery/delivery-metrics';
 import {
   appConfig,
   type AppSpec,
@@ -162,8 +163,9 @@ const METRICS: MetricCatalog = {
     'saga_outcomes_total',
     'messages_consumed_total',
     'messages_dead_lettered_total',
+    'notification_delivery_attempts_total',
   ],
-  gauges: ['outbox_backlog_messages', 'kafka_consumer_lag'],
+  gauges: ['outbox_backlog_messages', 'kafka_consumer_lag', 'notifications', 'notification_oldest_pending_age_seconds'],
   histograms: [
     'http_server_request_duration_seconds',
     'grpc_server_handling_seconds',
@@ -388,6 +390,7 @@ describe('the metric catalog', () => {
       consumers: [{ groupId: 'group', topics: ['topic'] }],
     });
     new SagaMetrics(registry);
+    new DeliveryMetrics(registry, { backlog: () => Promise.reject(new Error('not scraped')) } as never, { LOG_LEVEL: 'info' } as never);
     const registered = (type: new (...args: never[]) => unknown) =>
       registry
         .getMetricsAsArray()
