@@ -11,6 +11,8 @@ describe('telemetry configuration', () => {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_TRACES_EXPORTER: 'otlp,console',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, grpc,kafkajs,pg',
       }),
     ).toMatchObject({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'order-service-eu' });
   });
@@ -21,6 +23,8 @@ describe('telemetry configuration', () => {
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'ftp://jaeger:4318'],
     ['OTEL_TRACES_EXPORTER', 'otlp,jaeger'],
     ['OTEL_SDK_DISABLED', 'yes'],
+    ['OTEL_TRACES_SAMPLER', 'sometimes'],
+    ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http,prisma'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     let error: unknown;
     try {

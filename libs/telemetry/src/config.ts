@@ -3,6 +3,10 @@ import { z } from 'zod';
 const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 
+/** What OTEL_NODE_ENABLED_INSTRUMENTATIONS can name (see instrumentations.ts). */
+export const INSTRUMENTATION_NAMES = ['http', 'express', 'nestjs-core', 'grpc', 'kafkajs', 'pg', 'ioredis'] as const;
+export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
+
 /**
  * The standard OpenTelemetry variables this platform documents, checked before the SDK reads
  * them: the SDK itself only logs a warning for a bad value and then exports nowhere, which is
@@ -37,6 +41,19 @@ export const telemetryEnv = {
     )
     .optional()
     .describe('span exporters: otlp, console or none'),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .optional()
+    .describe('which traces are recorded (with OTEL_TRACES_SAMPLER_ARG for the ratio ones); default parentbased_always_on'),
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: z
+    .string()
+    .trim()
+    .refine(
+      (value) => value.split(',').every((name) => (INSTRUMENTATION_NAMES as readonly string[]).includes(name.trim())),
+      { message: `expected a comma-separated list of ${INSTRUMENTATION_NAMES.join(', ')}` },
+    )
+    .optional()
+    .describe('the instrumentations to run, e.g. http,express,grpc,kafkajs,pg; default http,express,grpc,kafkajs'),
 };
 
 export const telemetrySchema = z.object(telemetryEnv);

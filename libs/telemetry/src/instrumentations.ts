@@ -7,34 +7,48 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import type { InstrumentationName } from './config';
 import { PROBE_PATHS } from './probes';
 
 /** gRPC methods called by probes (the standard health service) every few seconds. */
 const UNTRACED_GRPC_METHODS = ['Check', 'Watch'];
 
+/** The instrumentations a process can run, by the names `OTEL_NODE_ENABLED_INSTRUMENTATIONS` takes. */
+const AVAILABLE = {
+  // Probes are not work: tracing them would bury the orders under noise.
+  http: () =>
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request: IncomingMessage) => PROBE_PATHS.test(request.url ?? ''),
+    }),
+  express: () => new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+  'nestjs-core': () => new NestInstrumentation(),
+  grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: UNTRACED_GRPC_METHODS }),
+  kafkajs: () => new KafkaJsInstrumentation(),
+  pg: () => new PgInstrumentation({ requireParentSpan: true }),
+  ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
+} as const satisfies Record<InstrumentationName, () => Instrumentation>;
+
 /**
- * What gets traced in every process. Each library is patched when it is first required, which
- * is why each app loads its `instrumentation.ts` before anything else.
+ * What is traced unless `OTEL_NODE_ENABLED_INSTRUMENTATIONS` says otherwise: what carries one
+ * order's trace across the processes, and nothing more.
  *
- * - http + express + nestjs-core: the gateway's request, its route and its controller.
+ * - http + express: the gateway's request, named by its route.
  * - grpc: client and server spans; W3C trace context travels in the call's metadata.
  * - kafkajs: a CONSUMER span per message, continuing the `traceparent` header. The outbox relay
  *   makes its own PRODUCER spans (see @ecommerce/messaging), because it publishes rows written
  *   by many requests in one batch.
- * - pg (which Prisma's driver adapter uses) and ioredis: only inside a traced operation, so
- *   the relay's polling and the rate limiter's housekeeping do not start traces of their own.
+ *
+ * Off by default, on by name: `nestjs-core` (a span per controller and guard), `pg` (a span per
+ * SQL statement, which Prisma's driver adapter sends through pg) and `ioredis`. They carry no
+ * context between processes and cost a span each, many per order; `pg` and `ioredis` only
+ * trace inside a traced operation when on, so the relay's polling starts no traces of its own.
  */
-export function instrumentations(): Instrumentation[] {
-  return [
-    // Probes are not work: tracing them would bury the orders under noise.
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request: IncomingMessage) => PROBE_PATHS.test(request.url ?? ''),
-    }),
-    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
-    new NestInstrumentation(),
-    new GrpcInstrumentation({ ignoreGrpcMethods: UNTRACED_GRPC_METHODS }),
-    new KafkaJsInstrumentation(),
-    new PgInstrumentation({ requireParentSpan: true }),
-    new IORedisInstrumentation({ requireParentSpan: true }),
-  ];
+export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'grpc', 'kafkajs'];
+
+/**
+ * The instrumentations to register. Each library is patched when it is first required, which is
+ * why each app loads its `instrumentation.ts` before anything else.
+ */
+export function instrumentations(names: readonly InstrumentationName[] = DEFAULT_INSTRUMENTATIONS): Instrumentation[] {
+  return names.map((name) => AVAILABLE[name]());
 }

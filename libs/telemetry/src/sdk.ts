@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '@ecommerce/config';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { telemetrySchema } from './config';
-import { instrumentations } from './instrumentations';
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { type InstrumentationName, type TelemetryConfig, telemetrySchema } from './config';
+import { DEFAULT_INSTRUMENTATIONS, instrumentations } from './instrumentations';
 
 let sdk: NodeSDK | undefined;
 
@@ -13,17 +13,47 @@ let sdk: NodeSDK | undefined;
  * Call it before anything else is imported: each app's `src/instrumentation.ts` does, and is
  * the first import of its `main.ts`. Metrics are Prometheus's job (prom-client) and logs go
  * to stdout as JSON, so only traces are exported.
+ *
+ * With nowhere to export to (see {@link exportsSpans}) the trace context still travels and every
+ * log line still carries its trace id, but no span is recorded: recording spans nobody will
+ * read costs CPU on every request and message, and an OTLP exporter with no receiver retries
+ * each batch.
  */
 export function startTelemetry(service: string, env: NodeJS.ProcessEnv = process.env): void {
   const config = loadConfigOrExit(service, telemetrySchema, env);
   if (sdk || config.OTEL_SDK_DISABLED === 'true') return;
+  const unexported = exportsSpans(config, env)
+    ? {}
+    : {
+        spanProcessors: [new tracing.NoopSpanProcessor()],
+        ...(config.OTEL_TRACES_SAMPLER ? {} : { sampler: new tracing.AlwaysOffSampler() }),
+      };
   sdk = new NodeSDK({
     serviceName: config.OTEL_SERVICE_NAME ?? service,
-    instrumentations: instrumentations(),
+    instrumentations: instrumentations(enabledInstrumentations(config)),
     metricReaders: [],
     logRecordProcessors: [],
+    ...unexported,
   });
   sdk.start();
+}
+
+/**
+ * Whether spans go anywhere: an exporter named in OTEL_TRACES_EXPORTER (other than `none`), or
+ * an OTLP endpoint given. Unset, the SDK would export OTLP to http://localhost:4318 whether or
+ * not anything listens there; here, nothing is exported then.
+ */
+export function exportsSpans(config: TelemetryConfig, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (config.OTEL_TRACES_EXPORTER !== undefined) {
+    return config.OTEL_TRACES_EXPORTER.split(',').some((name) => name.trim() !== 'none');
+  }
+  return Boolean(config.OTEL_EXPORTER_OTLP_ENDPOINT || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+}
+
+/** OTEL_NODE_ENABLED_INSTRUMENTATIONS, else the defaults. */
+export function enabledInstrumentations(config: TelemetryConfig): readonly InstrumentationName[] {
+  const listed = config.OTEL_NODE_ENABLED_INSTRUMENTATIONS?.split(',').map((name) => name.trim() as InstrumentationName);
+  return listed?.length ? [...new Set(listed)] : DEFAULT_INSTRUMENTATIONS;
 }
 
 /** Exports the spans still buffered, then stops tracing. The last step of a graceful shutdown. */

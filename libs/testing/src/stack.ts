@@ -89,7 +89,7 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
 
 /**
  * Tracing is configured by the standard `OTEL_*` variables, passed through as they are: unset,
- * the apps export OTLP to http://localhost:4318 (Jaeger of `docker compose up infra`).
+ * the apps export nothing (see `startTelemetry` in @ecommerce/telemetry).
  */
 function openTelemetryEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
