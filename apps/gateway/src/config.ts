@@ -44,6 +44,14 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_SECOND: positiveInt('requests per second one client (user, else IP) may make, sustained').default(50),
   RATE_LIMIT_BURST: positiveInt('requests one client may make at once before the per-second rate applies').default(100),
   AUTH_RATE_LIMIT_PER_MINUTE: positiveInt('login and register attempts per minute per client IP, and per email').default(20),
+
+  ORDER_BACKLOG_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(500)
+    .describe('orders in progress (PENDING) past which POST /orders answers 503 with Retry-After; 0 takes no new orders'),
+  ORDER_BACKLOG_CACHE_MS: positiveInt('how long the gateway reuses the backlog it read from order-service, in ms').default(250),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;

@@ -169,5 +169,7 @@ function gatewayEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     RATE_LIMIT_PER_SECOND: pick('RATE_LIMIT_PER_SECOND', '50'),
     RATE_LIMIT_BURST: pick('RATE_LIMIT_BURST', '100'),
     AUTH_RATE_LIMIT_PER_MINUTE: pick('AUTH_RATE_LIMIT_PER_MINUTE', '20'),
+    ORDER_BACKLOG_LIMIT: pick('ORDER_BACKLOG_LIMIT', '500'),
+    ORDER_BACKLOG_CACHE_MS: pick('ORDER_BACKLOG_CACHE_MS', '250'),
   };
 }

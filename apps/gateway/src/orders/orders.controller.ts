@@ -10,6 +10,7 @@ import { idParams, toPagination } from '../common/pagination';
 import { ApiJson, ApiProblems } from '../openapi/openapi';
 import { ProblemException } from '../problem-details/problem-details';
 import { fieldErrors, Validate } from '../validation/validation';
+import { OrderAdmissionControl } from './order-admission';
 import { ORDER_STATUS_FILTER, toOrder, toPayment, toTimeline } from './orders.mapper';
 import {
   createOrderBody,
@@ -31,7 +32,10 @@ const caller = (user: AuthenticatedUser) => ({ callerUserId: user.id, callerIsAd
 @ApiBearerAuth()
 @Controller('api/v1/orders')
 export class OrdersController {
-  constructor(private readonly backends: Backends) {}
+  constructor(
+    private readonly backends: Backends,
+    private readonly admission: OrderAdmissionControl,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -39,12 +43,13 @@ export class OrdersController {
     summary: 'Place an order; it is confirmed or cancelled asynchronously by the saga',
     description:
       'Prices come from the catalog. With an Idempotency-Key, repeating the same request returns the same order ' +
-      '(with `Idempotent-Replayed: true`) and starts nothing new; the same key with another body is a 422.',
+      '(with `Idempotent-Replayed: true`) and starts nothing new; the same key with another body is a 422. ' +
+      'While too many orders are in progress (ORDER_BACKLOG_LIMIT) a new one is refused at once: 503 with Retry-After.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'any unique string up to 255 characters, e.g. a UUID' })
   @Validate({ body: createOrderBody })
   @ApiJson(202, orderSchema, 'the order, PENDING; `Location` names it')
-  @ApiProblems(400, 401, 413, 422)
+  @ApiProblems(400, 401, 413, 422, 503)
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: z.output<typeof createOrderBody>,
@@ -53,6 +58,7 @@ export class OrdersController {
   ): Promise<OrderResponse> {
     const key = idempotencyKeyHeader.safeParse(rawKey);
     if (!key.success) throw ProblemException.validation(fieldErrors(key.error, 'Idempotency-Key'));
+    await this.admission.admit(res);
     const { order, replayed } = await this.backends.orders.call(
       'createOrder',
       { userId: user.id, items: body.items, paymentMethod: body.paymentMethod ?? '', idempotencyKey: key.data ?? '' },

@@ -28,6 +28,10 @@ export class OrdersGrpcController implements orderV1.OrderServiceController {
     return this.orders.list(parseRequest(listOrdersSchema, request));
   }
 
+  async getOrderBacklog(): Promise<orderV1.GetOrderBacklogResponse> {
+    return { pendingOrders: await this.orders.backlog() };
+  }
+
   async getOrderTimeline(
     request: orderV1.GetOrderTimelineRequest,
   ): Promise<orderV1.GetOrderTimelineResponse> {

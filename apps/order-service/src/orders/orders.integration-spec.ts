@@ -3,7 +3,8 @@ import { type ServiceError, status } from '@grpc/grpc-js';
 import { type inventoryV1, orderV1 } from '@ecommerce/contracts';
 import { errorCodeOf, fieldErrorsOf } from '@ecommerce/errors';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
-import { AppProcess, appEnv, type BackendName, freePort, waitForServing } from '@ecommerce/testing';
+import { Client } from 'pg';
+import { AppProcess, appEnv, type BackendName, databaseUrl, freePort, waitForServing } from '@ecommerce/testing';
 
 /**
  * order-service and inventory-service as real processes on free ports, each with its own
@@ -128,6 +129,25 @@ describe('order-service orders over gRPC', () => {
     await expect(
       orders.call('getOrder', { orderId: order.id, ...asUser(userId) }),
     ).resolves.toEqual({ order: sameOrder(order) });
+  });
+
+  it('counts the orders in progress for admission control: GetOrderBacklog is the PENDING orders', async () => {
+    // No payment-service runs here: an order placed now stays PENDING until its saga times out.
+    await orders.call('createOrder', createRequest(randomUUID(), [{ productId: mug.id, quantity: 1 }]));
+    const db = new Client({ connectionString: databaseUrl('order') });
+    await db.connect();
+    try {
+      const pendingInDb = async () =>
+        (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE status = 'PENDING'`)).rows[0]?.n ?? -1;
+      // Earlier tests' sagas may end meanwhile: the answer lies between the counts before and after.
+      const before = await pendingInDb();
+      const { pendingOrders } = await orders.call('getOrderBacklog', {});
+      const after = await pendingInDb();
+      expect(pendingOrders).toBeGreaterThanOrEqual(Math.max(1, Math.min(before, after)));
+      expect(pendingOrders).toBeLessThanOrEqual(Math.max(before, after));
+    } finally {
+      await db.end();
+    }
   });
 
   it('records ORDER_CREATED as the first step of the timeline', async () => {

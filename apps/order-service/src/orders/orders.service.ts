@@ -133,6 +133,14 @@ export class OrdersService {
     return order.timeline.map(toTimelineEntryMessage);
   }
 
+  /**
+   * Orders whose saga has not ended: the gateway refuses new ones past a bound (admission
+   * control). One count on the (status, created_at) index.
+   */
+  async backlog(): Promise<number> {
+    return this.prisma.order.count({ where: { status: 'PENDING' } });
+  }
+
   /** The caller's orders (an admin's: everyone's), newest first. */
   async list({
     page,

@@ -338,6 +338,14 @@ export interface GetOrderTimelineResponse {
   entries: TimelineEntry[];
 }
 
+export interface GetOrderBacklogRequest {
+}
+
+export interface GetOrderBacklogResponse {
+  /** Orders PENDING: placed, their saga not ended. */
+  pendingOrders: number;
+}
+
 export const ECOMMERCE_ORDER_V1_PACKAGE_NAME = "ecommerce.order.v1";
 
 function createBaseOrderItem(): OrderItem {
@@ -1344,6 +1352,86 @@ export const GetOrderTimelineResponse: MessageFns<GetOrderTimelineResponse> = {
   },
 };
 
+function createBaseGetOrderBacklogRequest(): GetOrderBacklogRequest {
+  return {};
+}
+
+export const GetOrderBacklogRequest: MessageFns<GetOrderBacklogRequest> = {
+  encode(_: GetOrderBacklogRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrderBacklogRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseGetOrderBacklogRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrderBacklogRequest>, I>>(base?: I): GetOrderBacklogRequest {
+    return GetOrderBacklogRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrderBacklogRequest>, I>>(_: I): GetOrderBacklogRequest {
+    const message = createBaseGetOrderBacklogRequest();
+    return message;
+  },
+};
+
+function createBaseGetOrderBacklogResponse(): GetOrderBacklogResponse {
+  return { pendingOrders: 0 };
+}
+
+export const GetOrderBacklogResponse: MessageFns<GetOrderBacklogResponse> = {
+  encode(message: GetOrderBacklogResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pendingOrders !== 0) {
+      writer.uint32(8).int32(message.pendingOrders);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrderBacklogResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseGetOrderBacklogResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 8) {
+            break;
+          }
+
+          message.pendingOrders = reader.int32();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrderBacklogResponse>, I>>(base?: I): GetOrderBacklogResponse {
+    return GetOrderBacklogResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrderBacklogResponse>, I>>(object: I): GetOrderBacklogResponse {
+    const message = createBaseGetOrderBacklogResponse();
+    message.pendingOrders = object.pendingOrders ?? 0;
+    return message;
+  },
+};
+
 /**
  * OrderService owns orders and orchestrates the order saga. Every read or
  * change of one order names its caller (caller_user_id, caller_is_admin) so
@@ -1389,6 +1477,13 @@ export interface OrderServiceClient {
    */
 
   getOrderTimeline(request: GetOrderTimelineRequest, metadata?: Metadata): Observable<GetOrderTimelineResponse>;
+
+  /**
+   * GetOrderBacklog counts the orders whose saga has not ended yet: what the
+   * gateway's admission control weighs a new order against.
+   */
+
+  getOrderBacklog(request: GetOrderBacklogRequest, metadata?: Metadata): Observable<GetOrderBacklogResponse>;
 }
 
 /**
@@ -1451,11 +1546,28 @@ export interface OrderServiceController {
     request: GetOrderTimelineRequest,
     metadata?: Metadata,
   ): Promise<GetOrderTimelineResponse> | Observable<GetOrderTimelineResponse> | GetOrderTimelineResponse;
+
+  /**
+   * GetOrderBacklog counts the orders whose saga has not ended yet: what the
+   * gateway's admission control weighs a new order against.
+   */
+
+  getOrderBacklog(
+    request: GetOrderBacklogRequest,
+    metadata?: Metadata,
+  ): Promise<GetOrderBacklogResponse> | Observable<GetOrderBacklogResponse> | GetOrderBacklogResponse;
 }
 
 export function OrderServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["createOrder", "getOrder", "listOrders", "cancelOrder", "getOrderTimeline"];
+    const grpcMethods: string[] = [
+      "createOrder",
+      "getOrder",
+      "listOrders",
+      "cancelOrder",
+      "getOrderTimeline",
+      "getOrderBacklog",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("OrderService", method)(constructor.prototype[method], method, descriptor);
