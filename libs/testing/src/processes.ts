@@ -17,7 +17,9 @@ export interface Exit {
 /** One app running as a real OS process from its build in `dist/apps/<name>/main.js`. */
 export class AppProcess {
   readonly exited: Promise<Exit>;
-  private output = '';
+  /** The most recent output, as the chunks it came in: see {@link logs}. */
+  private readonly output: Buffer[] = [];
+  private outputBytes = 0;
   private echoing = false;
   private exit: Exit | undefined;
 
@@ -29,7 +31,13 @@ export class AppProcess {
     const log = createWriteStream(logFile, { flags: 'a' });
     const collect = (chunk: Buffer) => {
       // Keep the most recent output only: a long-running process must not grow without bound.
-      this.output = (this.output + chunk.toString()).slice(-MAX_KEPT_OUTPUT);
+      // Chunks are kept as they came, and dropped whole from the front, so a chunk costs no
+      // copy of what was kept before it (the stack relays every log line of six apps).
+      this.output.push(chunk);
+      this.outputBytes += chunk.length;
+      while (this.outputBytes - (this.output[0]?.length ?? 0) >= MAX_KEPT_OUTPUT) {
+        this.outputBytes -= (this.output.shift() as Buffer).length;
+      }
       log.write(chunk);
       if (this.echoing) for (const line of chunk.toString().split('\n')) if (line) process.stdout.write(`[${name}] ${line}\n`);
     };
@@ -73,7 +81,7 @@ export class AppProcess {
 
   /** Everything the process wrote to stdout and stderr so far. */
   get logs(): string {
-    return this.output;
+    return Buffer.concat(this.output, this.outputBytes).toString('utf8');
   }
 
   /** SIGTERM, then SIGKILL if it is still running after `timeoutMs`. */
