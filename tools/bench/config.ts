@@ -1,0 +1,72 @@
+/**
+ * What a run does, from the environment: BENCH_QUICK=1 for a short run (~3 minutes), else the
+ * full one (~10–15 minutes on a 2-core machine). Every window can be overridden.
+ */
+export interface BenchConfig {
+  quick: boolean;
+  /** Measure a running stack instead of starting one. */
+  gatewayUrl: string | undefined;
+  /** Offered orders/s, tried in order until one saturates. */
+  rates: number[];
+  rateSeconds: number;
+  warmupSeconds: number;
+  idleSeconds: number;
+  cpuRate: number;
+  cpuSeconds: number;
+  sqlIdleSeconds: number;
+  sqlOrders: number;
+  overloadSeconds: number;
+  httpSeconds: number;
+  httpConnections: number;
+  floorCount: number;
+  customers: number;
+  products: number;
+  pollMs: number;
+  /** How long to wait for the last orders of a phase (a TIMEOUT comes after SAGA_TIMEOUT_MS, 30 s). */
+  drainSeconds: number;
+  seed: number;
+}
+
+/** Reads BENCH_* variables; a malformed number throws naming the variable. */
+export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const quick = env['BENCH_QUICK'] === '1' || env['BENCH_QUICK'] === 'true';
+  const number = (name: string, full: number, short: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return quick ? short : full;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`${name} must be a non-negative number (got "${raw}")`);
+    return value;
+  };
+  const rates = env['BENCH_RATES']
+    ? env['BENCH_RATES'].split(',').map((part) => {
+        const value = Number(part.trim());
+        if (!(value > 0))
+          throw new Error(`BENCH_RATES must list positive numbers (got "${env['BENCH_RATES']}")`);
+        return value;
+      })
+    : quick
+      ? [2, 10, 35]
+      : [2, 5, 10, 20, 35, 50];
+  return {
+    quick,
+    gatewayUrl: env['BENCH_GATEWAY_URL'] || undefined,
+    rates,
+    rateSeconds: number('BENCH_RATE_SECONDS', 20, 6),
+    warmupSeconds: number('BENCH_WARMUP_SECONDS', 3, 2),
+    idleSeconds: number('BENCH_IDLE_SECONDS', 10, 5),
+    cpuRate: number('BENCH_CPU_RATE', 5, 5),
+    cpuSeconds: number('BENCH_CPU_SECONDS', 30, 10),
+    sqlIdleSeconds: number('BENCH_SQL_IDLE_SECONDS', 5, 3),
+    sqlOrders: number('BENCH_SQL_ORDERS', 50, 20),
+    overloadSeconds: number('BENCH_OVERLOAD_SECONDS', 60, 15),
+    httpSeconds: number('BENCH_HTTP_SECONDS', 10, 4),
+    httpConnections: number('BENCH_HTTP_CONNECTIONS', 16, 16),
+    floorCount: number('BENCH_FLOOR_COUNT', 500, 200),
+    customers: number('BENCH_CUSTOMERS', 20, 8),
+    products: number('BENCH_PRODUCTS', 20, 10),
+    pollMs: number('BENCH_POLL_MS', 20, 20),
+    drainSeconds: number('BENCH_DRAIN_SECONDS', 45, 45),
+    seed: number('BENCH_SEED', 20240610, 20240610),
+  };
+}
