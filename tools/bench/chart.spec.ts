@@ -48,4 +48,10 @@ describe('renderLatencyChart', () => {
     expect(svg).toContain('goal p99 1 s');
     for (const rate of ['>2<', '>10<', '>20<']) expect(svg).toContain(rate);
   });
+
+  it('still draws axes when nothing was measured', () => {
+    const empty = renderLatencyChart({ title: 'empty', points: [], floorMs: Number.NaN });
+    expect(isWellFormed(empty)).toBe(true);
+    expect(empty).not.toContain('NaN');
+  });
 });

@@ -38,7 +38,9 @@ export function renderLatencyChart(input: ChartInput): string {
     input.floorMs,
     ...(input.boundMs ? [input.boundMs] : []),
   ].filter(finite);
-  const low = 10 ** Math.floor(Math.log10(Math.min(...values, 1)));
+  // Nothing measured still gets axes: 1 ms to 1 s.
+  if (values.length === 0) values.push(1, 1000);
+  const low = 10 ** Math.floor(Math.log10(Math.min(...values)));
   const high = 10 ** Math.ceil(Math.log10(Math.max(...values, 10)));
   const maxRate = Math.max(...input.points.map((point) => point.rate), 1);
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
