@@ -16,5 +16,6 @@ export {
   createProducer,
   type OutgoingMessage,
   type ProducerOptions,
+  type TopicMessages,
 } from './producer';
 export { ensureTopics, type EnsureTopicsResult, type TopicSpec } from './topics';

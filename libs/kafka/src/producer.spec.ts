@@ -1,14 +1,19 @@
-import { type Kafka, type Producer, type ProducerConfig, type ProducerRecord } from 'kafkajs';
+import { type Kafka, type Producer, type ProducerBatch, type ProducerConfig, type ProducerRecord } from 'kafkajs';
 import { createProducer } from './producer';
 
 function fakeKafka() {
   const configs: ProducerConfig[] = [];
   const records: ProducerRecord[] = [];
+  const batches: ProducerBatch[] = [];
   const producer = {
     connect: jest.fn(async () => undefined),
     disconnect: jest.fn(async () => undefined),
     send: jest.fn(async (record: ProducerRecord) => {
       records.push(record);
+      return [];
+    }),
+    sendBatch: jest.fn(async (batch: ProducerBatch) => {
+      batches.push(batch);
       return [];
     }),
   };
@@ -18,7 +23,7 @@ function fakeKafka() {
       return producer as unknown as Producer;
     },
   };
-  return { kafka, configs, records, producer };
+  return { kafka, configs, records, batches, producer };
 }
 
 describe('KafkaProducer', () => {
@@ -56,5 +61,30 @@ describe('KafkaProducer', () => {
     ]);
     expect(producer.connect).toHaveBeenCalledTimes(1);
     expect(producer.disconnect).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends several topics in one request, with acks=-1, each in the order given', async () => {
+    const { kafka, batches, producer } = fakeKafka();
+    const p = createProducer(kafka);
+    await p.sendBatch([
+      { topic: 'inventory.commands.v1', messages: [{ key: 'order-1', value: Buffer.from('a') }, { key: 'order-2', value: Buffer.from('b') }] },
+      { topic: 'order.events.v1', messages: [{ key: 'order-1', value: Buffer.from('c'), headers: { ce_type: 'X' } }] },
+    ]);
+    expect(producer.send).not.toHaveBeenCalled();
+    expect(batches).toEqual([
+      {
+        acks: -1,
+        topicMessages: [
+          {
+            topic: 'inventory.commands.v1',
+            messages: [
+              { key: 'order-1', value: Buffer.from('a'), headers: {} },
+              { key: 'order-2', value: Buffer.from('b'), headers: {} },
+            ],
+          },
+          { topic: 'order.events.v1', messages: [{ key: 'order-1', value: Buffer.from('c'), headers: { ce_type: Buffer.from('X') } }] },
+        ],
+      },
+    ]);
   });
 });

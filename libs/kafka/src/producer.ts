@@ -33,6 +33,12 @@ export interface ProducerOptions {
  */
 export const PRODUCER_DEFAULTS = { acks: -1, maxInFlightRequests: 1, idempotent: true } as const;
 
+/** One topic's share of a {@link KafkaProducer.sendBatch}. */
+export interface TopicMessages {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
 export class KafkaProducer {
   private readonly producer: Producer;
 
@@ -57,6 +63,21 @@ export class KafkaProducer {
         key: m.key,
         value: m.value,
         headers: toKafkaHeaders(m.headers ?? {}),
+      })),
+    });
+  }
+
+  /**
+   * Publishes every topic's messages in one request to the broker; resolves once every one is
+   * acknowledged by all in-sync replicas. Each topic's messages keep their order within a
+   * partition, as with {@link send}.
+   */
+  sendBatch(batches: readonly TopicMessages[]): Promise<RecordMetadata[]> {
+    return this.producer.sendBatch({
+      acks: PRODUCER_DEFAULTS.acks,
+      topicMessages: batches.map(({ topic, messages }) => ({
+        topic,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: toKafkaHeaders(m.headers ?? {}) })),
       })),
     });
   }

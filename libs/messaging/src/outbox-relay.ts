@@ -1,15 +1,15 @@
-import type { KafkaLogger, KafkaProducer, OutgoingMessage } from '@ecommerce/kafka';
+import type { KafkaLogger, KafkaProducer, OutgoingMessage, TopicMessages } from '@ecommerce/kafka';
 import { Client, type ClientConfig, Pool } from 'pg';
 import pino from 'pino';
 import { HEADER } from './envelope';
 import { OUTBOX_CHANNEL } from './schema';
-import { publishTraced } from './trace-context';
+import { publishTracedBatch } from './trace-context';
 
 export interface OutboxRelayOptions {
   /** The service's own database, e.g. `{ connectionString: config.DATABASE_URL }`. */
   database: ClientConfig;
   /** From `createProducer` (@ecommerce/kafka): idempotent, acks=all. Connected by the caller. */
-  producer: Pick<KafkaProducer, 'send'>;
+  producer: Pick<KafkaProducer, 'sendBatch'>;
   logger?: KafkaLogger;
   /** Rows per transaction (default 100). */
   batchSize?: number;
@@ -72,13 +72,12 @@ const TRY_LOCK = `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`;
 const BACKLOG = `SELECT count(*) AS count FROM outbox WHERE published_at IS NULL`;
 
 /**
- * Consecutive rows for the same topic become one `send`, and the sends go one after another:
- * Kafka then stores each partition's messages in row order, so one key's order is kept.
+ * A batch's rows as one message list per topic, each in row order, for one `sendBatch`: Kafka
+ * then stores each partition's messages in row order, so one key's order is kept (a key's
+ * messages always go to one topic's one partition; across topics there is no order to keep).
  */
-export function toKafkaBatches(
-  rows: readonly OutboxRow[],
-): Array<{ topic: string; messages: OutgoingMessage[] }> {
-  const batches: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
+export function toKafkaBatches(rows: readonly OutboxRow[]): TopicMessages[] {
+  const byTopic = new Map<string, OutgoingMessage[]>();
   for (const row of rows) {
     const message: OutgoingMessage = {
       key: row.message_key,
@@ -88,11 +87,11 @@ export function toKafkaBatches(
         ...(row.traceparent !== null ? { [HEADER.traceparent]: row.traceparent } : {}),
       },
     };
-    const last = batches[batches.length - 1];
-    if (last?.topic === row.topic) last.messages.push(message);
-    else batches.push({ topic: row.topic, messages: [message] });
+    const messages = byTopic.get(row.topic);
+    if (messages) messages.push(message);
+    else byTopic.set(row.topic, [message]);
   }
-  return batches;
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
 /**
@@ -216,11 +215,8 @@ export class OutboxRelay {
     try {
       const { rows } = await session.query<OutboxRow>(SELECT_BATCH, [this.settings.batchSize]);
       if (rows.length > 0) {
-        for (const batch of toKafkaBatches(rows)) {
-          await publishTraced(batch.topic, batch.messages, (messages) =>
-            this.settings.producer.send(batch.topic, messages),
-          );
-        }
+        // Every topic of the batch in one request: one round trip to the broker, not one per topic.
+        await publishTracedBatch(toKafkaBatches(rows), (batches) => this.settings.producer.sendBatch(batches));
         const ids = rows.map((row) => row.id);
         await this.options.hooks?.beforeMark?.(ids);
         await session.query(MARK_PUBLISHED, [ids]);

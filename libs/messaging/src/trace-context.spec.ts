@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { SqlExecutor } from './database';
 import { Outbox } from './outbox';
-import { activeTraceparent, publishTraced } from './trace-context';
+import { activeTraceparent, publishTraced, publishTracedBatch } from './trace-context';
 
 const STORED_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const STORED_SPAN = '00f067aa0ba902b7';
@@ -94,6 +94,30 @@ describe('trace context across the outbox', () => {
       expect(sent[1].headers?.['traceparent']).toMatch(TRACEPARENT);
       expect(sent[1].headers?.['traceparent']).toContain(fresh.spanContext().spanId);
       expect(sent[0].headers?.['ce_id']).toBe('id-1');
+    });
+
+    it('traces every message of every topic of a batch sent in one request, each span named for its topic', async () => {
+      let sent: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
+      await publishTracedBatch(
+        [
+          { topic: 'inventory.commands.v1', messages: [message(STORED)] },
+          { topic: 'order.events.v1', messages: [message(STORED), message()] },
+        ],
+        async (batches) => {
+          sent = batches;
+        },
+      );
+      const spans = recorder.spans();
+      expect(spans.map((span) => span.name)).toEqual([
+        'publish inventory.commands.v1',
+        'publish order.events.v1',
+        'publish order.events.v1',
+      ]);
+      expect(sent.map((batch) => [batch.topic, batch.messages.length])).toEqual([
+        ['inventory.commands.v1', 1],
+        ['order.events.v1', 2],
+      ]);
+      expect(sent[1]?.messages[0]?.headers?.['traceparent']).toBe(`00-${STORED_TRACE}-${spans[1]?.spanContext().spanId}-01`);
     });
 
     it("leaves the caller's messages as they were", async () => {

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '@ecommerce/kafka';
+import type { OutgoingMessage, TopicMessages } from '@ecommerce/kafka';
 import {
   ROOT_CONTEXT,
   type Span,
@@ -31,36 +31,47 @@ export function activeTraceparent(): string | undefined {
  * switched off for this send (and so keeps its hands off these headers). With tracing off,
  * the messages go out with the `traceparent` their rows stored.
  */
-export async function publishTraced<T>(
+export function publishTraced<T>(
   topic: string,
   messages: readonly OutgoingMessage[],
   send: (messages: OutgoingMessage[]) => Promise<T>,
 ): Promise<T> {
+  return publishTracedBatch([{ topic, messages: [...messages] }], ([batch]) => send(batch?.messages ?? []));
+}
+
+/** {@link publishTraced} for several topics sent in one request (`KafkaProducer.sendBatch`). */
+export async function publishTracedBatch<T>(
+  batches: readonly TopicMessages[],
+  send: (batches: TopicMessages[]) => Promise<T>,
+): Promise<T> {
   const tracer = trace.getTracer('@ecommerce/messaging');
   const spans: Span[] = [];
-  const traced = messages.map((message) => {
-    const headers = { ...message.headers };
-    const parent = propagation.extract(ROOT_CONTEXT, headers);
-    const span = tracer.startSpan(
-      `publish ${topic}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'send',
-          'messaging.operation.name': 'publish',
-          'messaging.destination.name': topic,
-          'messaging.kafka.message.key': message.key,
-          'messaging.message.id': headers[HEADER.id],
-          'cloudevents.event_type': headers[HEADER.type],
+  const traced = batches.map(({ topic, messages }) => ({
+    topic,
+    messages: messages.map((message) => {
+      const headers = { ...message.headers };
+      const parent = propagation.extract(ROOT_CONTEXT, headers);
+      const span = tracer.startSpan(
+        `publish ${topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.operation.name': 'publish',
+            'messaging.destination.name': topic,
+            'messaging.kafka.message.key': message.key,
+            'messaging.message.id': headers[HEADER.id],
+            'cloudevents.event_type': headers[HEADER.type],
+          },
         },
-      },
-      parent,
-    );
-    propagation.inject(trace.setSpan(parent, span), headers);
-    spans.push(span);
-    return { ...message, headers };
-  });
+        parent,
+      );
+      propagation.inject(trace.setSpan(parent, span), headers);
+      spans.push(span);
+      return { ...message, headers };
+    }),
+  }));
   try {
     return await context.with(suppressTracing(context.active()), () => send(traced));
   } catch (error) {

@@ -15,9 +15,9 @@ let sdk: NodeSDK | undefined;
  * to stdout as JSON, so only traces are exported.
  *
  * With nowhere to export to (see {@link exportsSpans}) the trace context still travels and every
- * log line still carries its trace id, but no span is recorded: recording spans nobody will
- * read costs CPU on every request and message, and an OTLP exporter with no receiver retries
- * each batch.
+ * log line still carries its trace id, but the traces this process starts are not recorded
+ * (`parentbased_always_off`): recording spans nobody will read costs CPU on every request and
+ * message, and an OTLP exporter with no receiver retries each batch.
  */
 export function startTelemetry(service: string, env: NodeJS.ProcessEnv = process.env): void {
   const config = loadConfigOrExit(service, telemetrySchema, env);
@@ -26,7 +26,11 @@ export function startTelemetry(service: string, env: NodeJS.ProcessEnv = process
     ? {}
     : {
         spanProcessors: [new tracing.NoopSpanProcessor()],
-        ...(config.OTEL_TRACES_SAMPLER ? {} : { sampler: new tracing.AlwaysOffSampler() }),
+        // A trace this process would start is not recorded; one a caller marked sampled is,
+        // so its decision travels on unchanged to whoever does export.
+        ...(config.OTEL_TRACES_SAMPLER
+          ? {}
+          : { sampler: new tracing.ParentBasedSampler({ root: new tracing.AlwaysOffSampler() }) }),
       };
   sdk = new NodeSDK({
     serviceName: config.OTEL_SERVICE_NAME ?? service,
