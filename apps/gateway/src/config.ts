@@ -49,7 +49,7 @@ export const configSchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(500)
+    .default(100)
     .describe('orders in progress (PENDING) past which POST /orders answers 503 with Retry-After; 0 takes no new orders'),
   ORDER_BACKLOG_CACHE_MS: positiveInt('how long the gateway reuses the backlog it read from order-service, in ms').default(250),
 });
