@@ -56,6 +56,26 @@ describe('Outbox', () => {
     });
   });
 
+  it('enqueueAll writes several messages in one INSERT, in the order given, each with its own id', async () => {
+    const { tx, calls } = recordingTx();
+    let next = 0;
+    const outbox = new Outbox({ source: 'order-service', now: () => time, newId: () => `id-${++next}` });
+    const ids = await outbox.enqueueAll(tx, [
+      { topic: 'inventory.commands.v1', key: 'order-1', type: 'A', payload: new Uint8Array([1]) },
+      { topic: 'order.events.v1', key: 'order-1', type: 'B', payload: new Uint8Array([2]), traceparent: '00-x-y-01' },
+    ]);
+    expect(ids).toEqual(['id-1', 'id-2']);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.sql).toMatch(/VALUES \(\$1::uuid, .*clock_timestamp\(\)\), \(\$8::uuid, .*\$14, clock_timestamp\(\)\)$/);
+    const values = calls[0]?.values ?? [];
+    expect(values).toHaveLength(14);
+    expect([values[0], values[1], values[3], values[6]]).toEqual(['id-1', 'inventory.commands.v1', 'A', null]);
+    expect([values[7], values[8], values[10], values[13]]).toEqual(['id-2', 'order.events.v1', 'B', '00-x-y-01']);
+    expect(JSON.parse(values[12] as string)).toMatchObject({ ce_id: 'id-2', ce_type: 'B' });
+    await expect(outbox.enqueueAll(tx, [])).resolves.toEqual([]);
+    expect(calls).toHaveLength(1);
+  });
+
   it('stores no traceparent when there is none', async () => {
     const { tx, calls } = recordingTx();
     await new Outbox({ source: 's' }).enqueue(tx, {

@@ -38,13 +38,14 @@ export interface OutboxOptions {
  * change), the second transaction inserts after the first committed, so for one key insert time
  * follows commit order, and `(created_at, id)` is the order the relay publishes in.
  */
-const INSERT_OUTBOX = `INSERT INTO outbox (id, topic, message_key, event_type, payload, headers, traceparent, created_at)
-VALUES ($1::uuid, $2, $3, $4, $5, $6::jsonb, $7, clock_timestamp())`;
+const OUTBOX_COLUMNS = 'INSERT INTO outbox (id, topic, message_key, event_type, payload, headers, traceparent, created_at) VALUES ';
 
-/**
- * Writes messages to the outbox table inside the caller's transaction: the message exists if
- * and only if the state change it announces commits. `OutboxRelay` publishes it afterwards.
- */
+/** `($1::uuid, $2, …, clock_timestamp())` for the `row`-th row (0-based) of a multi-row INSERT. */
+function valuesRow(row: number): string {
+  const p = (column: number) => `$${row * 7 + column}`;
+  return `(${p(1)}::uuid, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::jsonb, ${p(7)}, clock_timestamp())`;
+}
+
 export class Outbox {
   private readonly now: () => Date;
   private readonly newId: () => string;
@@ -61,29 +62,46 @@ export class Outbox {
    *   Passing the Prisma client itself works too, but then the message is not atomic with anything.
    */
   async enqueue(tx: SqlExecutor, message: OutboxMessage): Promise<string> {
-    const id = this.newId();
+    const [id] = await this.enqueueAll(tx, [message]);
+    return id as string;
+  }
+
+  /**
+   * Inserts `messages` in one statement, in the order given (each row's `created_at` and its
+   * UUIDv7 id rise in that order, so the relay publishes them so); resolves to their ids. A step
+   * that writes several messages costs one round trip, not one per message.
+   */
+  async enqueueAll(tx: SqlExecutor, messages: readonly OutboxMessage[]): Promise<string[]> {
+    if (messages.length === 0) return [];
     // The operation under way (a gRPC call, a consumed message) is the next hop's parent; the
     // caller's value serves where nothing is traced, e.g. a timer continuing a stored trace.
-    const traceparent = activeTraceparent() ?? message.traceparent;
-    const headers = envelopeHeaders({
-      id,
-      type: message.type,
-      source: this.options.source,
-      time: this.now(),
-      subject: message.subject,
-      traceparent,
-    });
-    await tx.$executeRawUnsafe(
-      INSERT_OUTBOX,
-      id,
-      message.topic,
-      message.key,
-      message.type,
-      Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength),
-      JSON.stringify(headers),
-      traceparent ?? null,
-    );
-    return id;
+    const active = activeTraceparent();
+    const ids: string[] = [];
+    const params: unknown[] = [];
+    for (const message of messages) {
+      const id = this.newId();
+      const traceparent = active ?? message.traceparent;
+      const headers = envelopeHeaders({
+        id,
+        type: message.type,
+        source: this.options.source,
+        time: this.now(),
+        subject: message.subject,
+        traceparent,
+      });
+      ids.push(id);
+      params.push(
+        id,
+        message.topic,
+        message.key,
+        message.type,
+        Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength),
+        JSON.stringify(headers),
+        traceparent ?? null,
+      );
+    }
+    await tx.$executeRawUnsafe(OUTBOX_COLUMNS + messages.map((_, row) => valuesRow(row)).join(', '), ...params);
+    return ids;
   }
 
   /**

@@ -106,39 +106,38 @@ export class SagaRepository {
   }
 
   // The saga row's lock (or, at creation, the new order's) serialises the writers of one
-  // order's timeline, so the next seq is free.
+  // order's timeline, so the next seq is free. One statement: the last seq and the new rows.
   private async appendTimeline(tx: Tx, orderId: string, entries: TimelineRecord[]) {
     if (entries.length === 0) return;
-    const { _max } = await tx.orderTimelineEntry.aggregate({
-      where: { orderId },
-      _max: { seq: true },
-    });
-    const last = _max.seq ?? 0;
-    await tx.orderTimelineEntry.createMany({
-      data: entries.map((entry, index) => ({
-        orderId,
-        seq: last + index + 1,
-        step: entry.step,
-        status: entry.status,
-        detail: entry.detail ?? null,
-      })),
-    });
+    await tx.$executeRaw`
+      INSERT INTO order_timeline (order_id, seq, step, status, detail)
+      SELECT ${orderId}::uuid, last.seq + entry.n, entry.step, entry.status, entry.detail
+      FROM (SELECT coalesce(max(seq), 0) AS seq FROM order_timeline WHERE order_id = ${orderId}::uuid) AS last,
+           unnest(${entries.map((e) => e.step)}::text[], ${entries.map((e) => e.status)}::text[],
+                  ${entries.map((e) => e.detail ?? null)}::text[]) WITH ORDINALITY AS entry(step, status, detail, n)`;
   }
 
   // Every message of an order is keyed by its id, so they share a partition and stay in order.
+  // All of a step's messages go into the outbox in one INSERT.
   private async enqueue(
     tx: Tx,
     orderId: string,
     messages: SagaMessage[],
     traceparent: string | undefined,
   ) {
-    for (const message of messages) {
-      await this.messaging.outbox.enqueueEvent(
-        tx,
-        EVENTS[message.name] as EventDefinition<unknown>,
-        message.payload,
-        { key: orderId, subject: orderId, ...(traceparent ? { traceparent } : {}) },
-      );
-    }
+    await this.messaging.outbox.enqueueAll(
+      tx,
+      messages.map((message) => {
+        const event = EVENTS[message.name] as EventDefinition<unknown>;
+        return {
+          topic: event.topic,
+          type: event.type,
+          payload: event.codec.encode(message.payload).finish(),
+          key: orderId,
+          subject: orderId,
+          ...(traceparent ? { traceparent } : {}),
+        };
+      }),
+    );
   }
 }
