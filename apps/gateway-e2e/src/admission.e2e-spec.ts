@@ -1,24 +1,13 @@
 import request from 'supertest';
-import { AppProcess, freePort, waitFor } from '@ecommerce/testing';
-import { expectProblem, newCustomer, products, stack, type TestUser } from './support/api';
+import { expectProblem, newCustomer, products, type TestUser } from './support/api';
+import { ExtraGateways } from './support/gateways';
 
 /** Gateways of this test's own, beside the suite's, with their own ORDER_BACKLOG_LIMIT. */
-const gateways: AppProcess[] = [];
-
-async function startGateway(overrides: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const app = AppProcess.start('gateway', { ...stack.state.apps.gateway.env, GATEWAY_PORT: String(port), ...overrides });
-  gateways.push(app);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`gateway on ${port}`, async () => {
-    if (!app.running) throw new Error(`gateway exited:\n${app.logs}`);
-    return (await fetch(`${url}/health/live`)).ok;
-  });
-  return url;
-}
+const gateways = new ExtraGateways();
+const startGateway = (overrides: Record<string, string>) => gateways.start(overrides);
 
 afterAll(async () => {
-  await Promise.all(gateways.map((app) => app.stop()));
+  await gateways.stopAll();
 });
 
 describe('admission control on POST /orders (ORDER_BACKLOG_LIMIT)', () => {
@@ -49,6 +38,6 @@ describe('admission control on POST /orders (ORDER_BACKLOG_LIMIT)', () => {
     const res = await request(url).post('/api/v1/orders').set(ada.auth).send({ items: [{ productId, quantity: 1 }] });
     expect(res.status).toBe(202);
     // The backlog came from order-service, not from a failed read that let the order through.
-    expect(gateways[gateways.length - 1]?.logs).not.toContain('order backlog unknown');
+    expect(gateways.last?.logs).not.toContain('order backlog unknown');
   });
 });

@@ -2,27 +2,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import request, { type Response } from 'supertest';
-import { AppProcess, freePort, metricValue, scrape, waitFor } from '@ecommerce/testing';
-import { expectProblem, newCustomer, stack, type TestUser, uniqueEmail } from './support/api';
+import { freePort, metricValue, scrape, waitFor } from '@ecommerce/testing';
+import { expectProblem, newCustomer, type TestUser, uniqueEmail } from './support/api';
+import { ExtraGateways } from './support/gateways';
 
 /**
- * Gateways of this test's own, on free ports, with low limits and a key prefix nobody else
- * uses, beside the suite's gateway (whose limits are raised) and against the same Redis
- * (unless a test brings a redis-server of its own) and backends.
+ * Gateways of this test's own, with low limits and a key prefix nobody else uses, beside the
+ * suite's gateway (whose limits are raised) and against the same Redis (unless a test brings a
+ * redis-server of its own) and backends.
  */
-const gateways: AppProcess[] = [];
-
-async function startGateway(overrides: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const app = AppProcess.start('gateway', { ...stack.state.apps.gateway.env, GATEWAY_PORT: String(port), ...overrides });
-  gateways.push(app);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`gateway on ${port}`, async () => {
-    if (!app.running) throw new Error(`gateway exited:\n${app.logs}`);
-    return (await fetch(`${url}/health/live`)).ok;
-  });
-  return url;
-}
+const gateways = new ExtraGateways();
+const startGateway = (overrides: Record<string, string>) => gateways.start(overrides);
 
 const limits = (prefix = `e2e-rl-${randomUUID()}`) => ({
   RATE_LIMIT_PREFIX: prefix,
@@ -38,7 +28,7 @@ function expectTooMany(res: Response) {
 }
 
 afterAll(async () => {
-  await Promise.all(gateways.map((app) => app.stop()));
+  await gateways.stopAll();
 });
 
 describe('rate limits (token buckets in Redis)', () => {
@@ -167,14 +157,14 @@ describe('rate limits while Redis is unreachable (per-instance buckets in memory
       expect(res.headers['ratelimit-limit']).toBe('5');
     }
     expectTooMany(await request(url).get('/api/v1/products'));
-    expect(gateways.at(-1)?.logs).toContain('rate limits enforced per instance in memory until it returns');
+    expect(gateways.last?.logs).toContain('rate limits enforced per instance in memory until it returns');
     expect(metricValue(await scrape(`${url}/metrics`), 'rate_limit_fallback_active')).toBe(1);
   });
 
   it('Redis dies: the 21st login attempt a minute is still refused; Redis returns: it decides again', async () => {
     const prefix = `e2e-rl-${randomUUID()}`;
     const url = await startGateway({ REDIS_URL: own.url, RATE_LIMIT_PREFIX: prefix, AUTH_RATE_LIMIT_PER_MINUTE: '20' });
-    const gateway = gateways.at(-1);
+    const gateway = gateways.last;
     const metrics = async () => scrape(`${url}/metrics`);
     expect(metricValue(await metrics(), 'rate_limit_fallback_active')).toBe(0);
 
