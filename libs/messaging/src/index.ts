@@ -40,7 +40,7 @@ export {
   type MessagingMetrics,
   type MessagingMetricsSources,
 } from './messaging-metrics';
-export { Outbox, type OutboxMessage, type OutboxOptions } from './outbox';
+export { Outbox, eventMessage, type OutboxMessage, type OutboxOptions } from './outbox';
 export {
   OutboxRelay,
   RELAY_DEFAULTS,

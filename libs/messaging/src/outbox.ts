@@ -114,11 +114,18 @@ export class Outbox {
     payload: T,
     options: { key: string; subject?: string; traceparent?: string },
   ): Promise<string> {
-    return this.enqueue(tx, {
-      topic: event.topic,
-      type: event.type,
-      payload: event.codec.encode(payload).finish(),
-      ...options,
-    });
+    return this.enqueue(tx, eventMessage(event, payload, options));
   }
+}
+
+/**
+ * The outbox message for an event of the catalog: topic, type and encoding from `EVENTS.<Name>`.
+ * For {@link Outbox.enqueueAll} of several events at once.
+ */
+export function eventMessage<T>(
+  event: EventDefinition<T>,
+  payload: T,
+  options: { key: string; subject?: string; traceparent?: string },
+): OutboxMessage {
+  return { topic: event.topic, type: event.type, payload: event.codec.encode(payload).finish(), ...options };
 }

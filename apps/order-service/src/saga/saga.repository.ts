@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, type EventDefinition } from '@ecommerce/contracts';
+import { eventMessage } from '@ecommerce/messaging';
 import type { Prisma } from '../generated/prisma/client';
 import { Messaging, type Tx } from '../messaging/messaging';
 import type {
@@ -127,17 +128,13 @@ export class SagaRepository {
   ) {
     await this.messaging.outbox.enqueueAll(
       tx,
-      messages.map((message) => {
-        const event = EVENTS[message.name] as EventDefinition<unknown>;
-        return {
-          topic: event.topic,
-          type: event.type,
-          payload: event.codec.encode(message.payload).finish(),
+      messages.map((message) =>
+        eventMessage(EVENTS[message.name] as EventDefinition<unknown>, message.payload, {
           key: orderId,
           subject: orderId,
           ...(traceparent ? { traceparent } : {}),
-        };
-      }),
+        }),
+      ),
     );
   }
 }
