@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import {
   APP_NAMES,
+  appLogFile,
   E2E_STATE_FILE,
   freePort,
   HOST,
@@ -11,7 +12,6 @@ import {
   OtlpReceiver,
   SmtpSink,
   Stack,
-  WORKSPACE_ROOT,
 } from '@ecommerce/testing';
 import { ALL_CONSUMER_GROUPS } from './support/consumers';
 
@@ -38,7 +38,7 @@ export default async function globalSetup(): Promise<void> {
   // The log files are appended to across runs: privacy.e2e-spec.ts reads what this run wrote.
   const logOffsets = Object.fromEntries(
     APP_NAMES.map((app) => {
-      const file = join(WORKSPACE_ROOT, '.local', 'logs', `${app}.log`);
+      const file = appLogFile(app);
       return [app, existsSync(file) ? statSync(file).size : 0];
     }),
   );

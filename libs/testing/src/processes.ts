@@ -9,6 +9,11 @@ export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 const LOG_DIR = join(WORKSPACE_ROOT, '.local', 'logs');
 const MAX_KEPT_OUTPUT = 1024 * 1024;
 
+/** Where an app started by {@link AppProcess.start} writes its output: appended to, across runs. */
+export function appLogFile(name: AppName): string {
+  return join(LOG_DIR, `${name}.log`);
+}
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -62,7 +67,7 @@ export class AppProcess {
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new AppProcess(name, child, join(LOG_DIR, `${name}.log`));
+    return new AppProcess(name, child, appLogFile(name));
   }
 
   get pid(): number | undefined {
