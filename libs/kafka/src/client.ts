@@ -1,6 +1,7 @@
 import { Kafka, type KafkaConfig, logLevel, type RetryOptions } from 'kafkajs';
 import pino from 'pino';
 import { type KafkaLogger, toLogCreator } from './logger';
+import { fixKafkajsRequestQueue } from './request-queue-fix';
 
 export interface CreateKafkaOptions {
   clientId: string;
@@ -15,8 +16,12 @@ export interface CreateKafkaOptions {
   retry?: RetryOptions;
 }
 
-/** A kafkajs client whose logs go to a pino-compatible logger instead of console. */
+/**
+ * A kafkajs client whose logs go to a pino-compatible logger instead of console, with the
+ * library's idle busy-loop fixed (see request-queue-fix.ts).
+ */
 export function createKafka(options: CreateKafkaOptions): Kafka {
+  fixKafkajsRequestQueue();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: parseBrokers(options.brokers),
