@@ -2,8 +2,9 @@ import {
   type Consumer,
   type ConsumerConfig,
   type ConsumerRunConfig,
-  type EachMessagePayload,
+  type EachBatchPayload,
   type Kafka,
+  type KafkaMessage,
 } from 'kafkajs';
 import { type ConsumedMessage, createConsumer, nextOffset } from './consumer';
 import { toKafkaHeaders } from './headers';
@@ -38,24 +39,36 @@ class FakeConsumer {
     this.calls.push('disconnect');
   }
 
-  /** What kafkajs does for each fetched message. */
-  deliver(offset: string, key = 'order-1', partition = 0): Promise<void> {
-    const payload: EachMessagePayload = {
-      topic: 't',
-      partition,
-      message: {
-        offset,
-        key: Buffer.from(key),
-        value: Buffer.from(`v${offset}`),
-        headers: toKafkaHeaders({ ce_id: `id-${offset}` }),
-        timestamp: '1700000000000',
-        attributes: 0,
+  readonly resolved: string[] = [];
+
+  /** What kafkajs does with one fetched batch of a partition: `[offset, key]` pairs. */
+  deliverBatch(messages: Array<[offset: string, key: string]>, partition = 0): Promise<void> {
+    const payload = {
+      batch: {
+        topic: 't',
+        partition,
+        messages: messages.map(
+          ([offset, key]): KafkaMessage => ({
+            offset,
+            key: Buffer.from(key),
+            value: Buffer.from(`v${offset}`),
+            headers: toKafkaHeaders({ ce_id: `id-${offset}` }),
+            timestamp: '1700000000000',
+            attributes: 0,
+          }),
+        ),
       },
+      resolveOffset: (offset: string) => void this.resolved.push(offset),
       heartbeat: async () => undefined,
-      pause: () => () => undefined,
-    };
-    if (!this.runConfig?.eachMessage) throw new Error('run() was not called');
-    return this.runConfig.eachMessage(payload);
+      isRunning: () => true,
+      isStale: () => false,
+    } as unknown as EachBatchPayload;
+    if (!this.runConfig?.eachBatch) throw new Error('run() was not called');
+    return this.runConfig.eachBatch(payload);
+  }
+
+  deliver(offset: string, key = 'order-1', partition = 0): Promise<void> {
+    return this.deliverBatch([[offset, key]], partition);
   }
 }
 
@@ -83,11 +96,15 @@ function deferred() {
 }
 
 describe('KafkaConsumer', () => {
-  it('runs with autoCommit off, one partition at a time, a short fetch wait, from the beginning', async () => {
+  it('runs with autoCommit and auto-resolve off, one partition at a time, a 1 s idle fetch wait, from the beginning', async () => {
     const { fake, consumer, configs } = setup(async () => undefined);
     await consumer.start();
-    expect(configs[0]).toMatchObject({ groupId: 'g', maxWaitTimeInMs: 100 });
-    expect(fake.runConfig).toMatchObject({ autoCommit: false, partitionsConsumedConcurrently: 1 });
+    expect(configs[0]).toMatchObject({ groupId: 'g', maxWaitTimeInMs: 1000 });
+    expect(fake.runConfig).toMatchObject({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+    });
     expect(fake.subscribed).toEqual({ topics: ['t'], fromBeginning: true });
   });
 
@@ -136,6 +153,85 @@ describe('KafkaConsumer', () => {
     await consumer.start();
     await expect(fake.deliver('5')).rejects.toThrow('database down');
     expect(fake.commits).toEqual([]);
+    expect(fake.resolved).toEqual([]);
+  });
+
+  it('commits a batch once, after every message of it was handled', async () => {
+    const seen: string[] = [];
+    const { fake, consumer } = setup(async (m) => void seen.push(m.offset));
+    await consumer.start();
+    await fake.deliverBatch([
+      ['10', 'a'],
+      ['11', 'b'],
+      ['12', 'a'],
+    ]);
+    expect([...seen].sort()).toEqual(['10', '11', '12']);
+    expect(fake.calls).toEqual(['connect', 'commit 0@13']);
+    expect(fake.resolved).toEqual(['12']);
+  });
+
+  it('handles different keys at the same time and one key strictly in offset order', async () => {
+    const gates = new Map([['10', deferred()]]);
+    const started: string[] = [];
+    const { fake, consumer } = setup(async (m) => {
+      started.push(`${m.key}@${m.offset}`);
+      await gates.get(m.offset)?.promise;
+    });
+    await consumer.start();
+    const delivery = fake.deliverBatch([
+      ['10', 'a'],
+      ['11', 'b'],
+      ['12', 'a'],
+      ['13', 'c'],
+    ]);
+    await new Promise((r) => setImmediate(r));
+    // a@10 is still running: b and c went ahead, a@12 waits behind a@10, nothing is committed
+    expect(started).toEqual(['a@10', 'b@11', 'c@13']);
+    expect(fake.commits).toEqual([]);
+    gates.get('10')?.resolve();
+    await delivery;
+    expect(started).toEqual(['a@10', 'b@11', 'c@13', 'a@12']);
+    expect(fake.commits).toEqual([{ topic: 't', partition: 0, offset: '14' }]);
+  });
+
+  it('with keyConcurrency 1 handles a batch one message at a time, in offset order', async () => {
+    const gate = deferred();
+    const started: string[] = [];
+    const { fake, consumer } = setup(
+      async (m) => {
+        started.push(m.offset);
+        if (m.offset === '0') await gate.promise;
+      },
+      { keyConcurrency: 1 },
+    );
+    await consumer.start();
+    const delivery = fake.deliverBatch([
+      ['0', 'a'],
+      ['1', 'b'],
+    ]);
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual(['0']);
+    gate.resolve();
+    await delivery;
+    expect(started).toEqual(['0', '1']);
+  });
+
+  it('on a failure commits up to the first unhandled message, so it and what followed come again', async () => {
+    const seen: string[] = [];
+    const { fake, consumer } = setup(async (m) => {
+      if (m.offset === '21') throw new Error('database down');
+      seen.push(m.offset);
+    });
+    await consumer.start();
+    const delivery = fake.deliverBatch([
+      ['20', 'a'],
+      ['21', 'b'],
+      ['22', 'c'],
+    ]);
+    await expect(delivery).rejects.toThrow('database down');
+    expect(seen).toEqual(['20', '22']); // c was handled too, and will be again (idempotent handler)
+    expect(fake.commits).toEqual([{ topic: 't', partition: 0, offset: '21' }]);
+    expect(fake.resolved).toEqual(['20']);
   });
 
   it('stop() lets the in-flight message finish and commit before kafkajs stops and leaves the group', async () => {

@@ -1,4 +1,10 @@
-import { type Consumer, type EachMessagePayload, type Kafka, type RetryOptions } from 'kafkajs';
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type RetryOptions,
+} from 'kafkajs';
 import { fromKafkaHeaders } from './headers';
 
 /** A message as a handler sees it: key and headers decoded, value left as bytes for the decoder. */
@@ -15,8 +21,8 @@ export interface ConsumedMessage {
 }
 
 /**
- * Handles one message. Resolve → the offset is committed; reject → nothing is committed and
- * kafkajs fetches the same message again (its `retry` backoff, then a consumer restart), so a
+ * Handles one message. Resolve → its offset is committed with its batch; reject → it is not
+ * committed and kafkajs fetches it again (its `retry` backoff, then a consumer restart), so a
  * handler must be safe to run twice for the same message (the inbox pattern makes it so).
  */
 export type MessageHandler = (message: ConsumedMessage) => Promise<void>;
@@ -27,11 +33,18 @@ export interface ConsumerOptions {
   handler: MessageHandler;
   /** Where a group with no committed offset starts. Default true: nothing published before the group's first start is lost. */
   fromBeginning?: boolean;
-  /** Partitions handled at the same time (default 1). Within a partition, messages are always handled one by one, in order. */
+  /** Partitions handled at the same time (default 1). */
   partitionsConsumedConcurrently?: number;
   /**
-   * How long a fetch waits on the broker for new data (default 100 ms). The kafkajs default of
-   * 5000 ms adds up to five seconds to every hop of a saga.
+   * Messages of one fetched partition batch handled at the same time (default 8): never two
+   * with the same key, and the messages of one key always one by one, in offset order.
+   * 1 handles a partition strictly in offset order.
+   */
+  keyConcurrency?: number;
+  /**
+   * How long a fetch waits on the broker when there is nothing to read (default 1000 ms). A
+   * fetch returns as soon as a message arrives, so this bounds only the idle polling (one
+   * fetch per second per group) and how long `stop()` may wait for the fetch in flight.
    */
   maxWaitTimeInMs?: number;
   sessionTimeout?: number;
@@ -43,13 +56,17 @@ export interface ConsumerOptions {
 export const CONSUMER_DEFAULTS = {
   fromBeginning: true,
   partitionsConsumedConcurrently: 1,
-  maxWaitTimeInMs: 100,
+  keyConcurrency: 8,
+  maxWaitTimeInMs: 1000,
 } as const;
 
 /**
- * A consumer group member that commits by hand: `autoCommit` is off and the offset of a message
- * (offset + 1, the next one to read) is committed only after its handler resolved.
- * Delivery is at least once: a crash between the handler and the commit redelivers the message.
+ * A consumer group member that commits by hand, once per fetched batch: `autoCommit` is off,
+ * and after a batch the offset after the longest run of handled messages from its start is
+ * committed (offset + 1, the next one to read). Within a batch, messages of different keys run
+ * concurrently (`keyConcurrency`), the messages of one key in order.
+ * Delivery is at least once: a crash before the commit redelivers the batch's messages, and a
+ * failure redelivers the failed message and whatever followed it.
  */
 export class KafkaConsumer {
   private readonly consumer: Consumer;
@@ -82,10 +99,13 @@ export class KafkaConsumer {
     });
     await this.consumer.run({
       autoCommit: false,
+      // Offsets are resolved here, not by kafkajs: a batch cut short by stop() or a failure
+      // must be fetched again from its first unhandled message.
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently:
         this.options.partitionsConsumedConcurrently ??
         CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
-      eachMessage: (payload) => this.handle(payload),
+      eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
@@ -112,21 +132,54 @@ export class KafkaConsumer {
     await this.consumer.disconnect();
   }
 
-  private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     // A batch fetched before stop() may still be handed to us: leave it uncommitted for the next member.
     if (this.stopping) return;
     this.inFlight += 1;
     try {
-      await this.options.handler({
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key === null ? null : message.key.toString('utf8'),
-        value: message.value,
-        headers: fromKafkaHeaders(message.headers),
-        timestamp: message.timestamp,
-      });
-      await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]);
+      const { topic, partition, messages } = batch;
+      const handled = new Array<boolean>(messages.length).fill(false);
+      const stopped = () => this.stopping || !isRunning() || isStale();
+      let failure: { error: unknown } | undefined;
+
+      // One lane per key, in offset order; `keyConcurrency` workers take lanes one at a time.
+      const lanes = [...groupByKey(messages).values()];
+      const worker = async (): Promise<void> => {
+        for (let lane = lanes.shift(); lane !== undefined; lane = lanes.shift()) {
+          for (const index of lane) {
+            if (failure !== undefined || stopped()) return;
+            try {
+              await this.options.handler(toConsumedMessage(topic, partition, messages[index]));
+              handled[index] = true;
+              await heartbeat(); // sends only when the heartbeat interval has passed
+            } catch (error) {
+              failure ??= { error };
+              return;
+            }
+          }
+        }
+      };
+      const workers = Math.min(
+        this.options.keyConcurrency ?? CONSUMER_DEFAULTS.keyConcurrency,
+        lanes.length,
+      );
+      await Promise.all(Array.from({ length: workers }, worker));
+
+      // Commit up to the first message not handled; the ones after it that were handled come
+      // again with it (the handler is idempotent).
+      const done = handled.indexOf(false) === -1 ? handled.length : handled.indexOf(false);
+      if (done > 0) {
+        const last = messages[done - 1].offset;
+        resolveOffset(last);
+        await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset(last) }]);
+      }
+      if (failure !== undefined) throw failure.error;
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
@@ -145,6 +198,34 @@ export function createConsumer(
   options: ConsumerOptions,
 ): KafkaConsumer {
   return new KafkaConsumer(kafka, options);
+}
+
+function toConsumedMessage(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key === null ? null : message.key.toString('utf8'),
+    value: message.value,
+    headers: fromKafkaHeaders(message.headers),
+    timestamp: message.timestamp,
+  };
+}
+
+/** Indexes of `messages` by key, each list in offset order; messages without a key share one lane. */
+function groupByKey(messages: readonly KafkaMessage[]): Map<string, number[]> {
+  const lanes = new Map<string, number[]>();
+  messages.forEach((message, index) => {
+    const key = message.key === null ? '' : message.key.toString('latin1');
+    const lane = lanes.get(key);
+    if (lane === undefined) lanes.set(key, [index]);
+    else lane.push(index);
+  });
+  return lanes;
 }
 
 /** The offset to commit after handling `offset`: Kafka commits the next offset to read. */
