@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, type EventDefinition } from '@ecommerce/contracts';
 import { eventMessage } from '@ecommerce/messaging';
-import type { Prisma } from '../generated/prisma/client';
 import { Messaging, type Tx } from '../messaging/messaging';
 import type {
   OrderSnapshot,
@@ -12,9 +11,24 @@ import type {
   TimelineRecord,
 } from './order-saga';
 
-const withItems = {
-  items: { orderBy: { productId: 'asc' } },
-} as const satisfies Prisma.OrderInclude;
+/** The row {@link SagaRepository.lock} reads. */
+interface LockedRow {
+  state: SagaSnapshot['state'];
+  cancelled_while: SagaSnapshot['cancelledWhile'];
+  awaiting_refund: boolean;
+  awaiting_release: boolean;
+  cancellation_reason: SagaSnapshot['cancellationReason'];
+  deadline_at: Date;
+  traceparent: string | null;
+  user_id: string;
+  order_status: OrderSnapshot['status'];
+  order_cancellation_reason: OrderSnapshot['cancellationReason'];
+  total_cents: number;
+  currency: string;
+  payment_method: string;
+  created_at: Date;
+  items: OrderSnapshot['items'];
+}
 
 /** A locked saga row with its order. */
 export interface LockedSaga {
@@ -47,21 +61,51 @@ export class SagaRepository {
   }
 
   /**
-   * Locks the order's saga row until the transaction ends (`SELECT ... FOR UPDATE`), then
-   * reads it with its order. Every step goes through here, so two steps of one saga (a reply
-   * and a CancelOrder, say) run one after the other, each seeing the other's result.
+   * Locks the order's saga row and its order row until the transaction ends, and reads both
+   * with the order's items, in one statement. Every step goes through here, so two steps of
+   * one saga (a reply and a CancelOrder, say) run one after the other, each seeing the other's
+   * result: a step that waited for the lock reads the rows as the other step left them, since
+   * under READ COMMITTED a locking read re-reads the rows it locks (both are named in
+   * `FOR UPDATE OF`; the items never change after the order is placed).
    * Undefined when the order has no saga.
    */
   async lock(tx: Tx, orderId: string): Promise<LockedSaga | undefined> {
-    const locked = await tx.$queryRaw<Array<{ order_id: string }>>`
-      SELECT order_id FROM order_sagas WHERE order_id = ${orderId}::uuid FOR UPDATE`;
-    if (locked.length === 0) return undefined;
-    const row = await tx.orderSaga.findUniqueOrThrow({
-      where: { orderId },
-      include: { order: { include: withItems } },
-    });
-    const { order, traceparent, ...saga } = row;
-    return { saga, order, traceparent };
+    const [row] = await tx.$queryRaw<LockedRow[]>`
+      SELECT s.state::text, s.cancelled_while::text, s.awaiting_refund, s.awaiting_release,
+             s.cancellation_reason::text, s.deadline_at, s.traceparent,
+             o.user_id::text, o.status::text AS order_status,
+             o.cancellation_reason::text AS order_cancellation_reason,
+             o.total_cents, o.currency, o.payment_method, o.created_at,
+             (SELECT coalesce(json_agg(json_build_object('productId', i.product_id,
+                       'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents)
+                       ORDER BY i.product_id), '[]')
+                FROM order_items i WHERE i.order_id = o.id) AS items
+      FROM order_sagas s JOIN orders o ON o.id = s.order_id
+      WHERE s.order_id = ${orderId}::uuid
+      FOR UPDATE OF s, o`;
+    if (row === undefined) return undefined;
+    return {
+      saga: {
+        state: row.state,
+        cancelledWhile: row.cancelled_while,
+        awaitingRefund: row.awaiting_refund,
+        awaitingRelease: row.awaiting_release,
+        cancellationReason: row.cancellation_reason,
+        deadlineAt: row.deadline_at,
+      },
+      order: {
+        id: orderId,
+        userId: row.user_id,
+        status: row.order_status,
+        cancellationReason: row.order_cancellation_reason,
+        totalCents: row.total_cents,
+        currency: row.currency,
+        paymentMethod: row.payment_method,
+        createdAt: row.created_at,
+        items: row.items,
+      },
+      traceparent: row.traceparent,
+    };
   }
 
   /**
