@@ -1,4 +1,4 @@
-// Imported first by main.ts: OpenTelemetry patches http, gRPC, kafkajs and pg as they are first
+// Imported first by main.ts: OpenTelemetry patches http, gRPC and pg as they are first
 // required, so it has to be running before the app's own imports load them.
 import { startTelemetry } from '@ecommerce/telemetry';
 

@@ -20,6 +20,7 @@ import {
   type InboundEvent,
   type Route,
 } from './handler-registry';
+import { consumeTraced } from './trace-context';
 
 /** 1 row inserted: first delivery, handle it. 0 rows: this consumer handled that id already. */
 const INSERT_INBOX = `INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
@@ -183,7 +184,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
       groupId: options.groupId,
       topics: options.topics,
       handler: async (message) => {
-        const outcome = await handle(message);
+        const outcome = await consumeTraced(message, options.groupId, () => handle(message));
         options.onOutcome?.(outcome, message);
       },
     });

@@ -65,5 +65,5 @@ export {
   MESSAGING_TABLES_SQL,
   OUTBOX_CHANNEL,
 } from './schema';
-export { activeTraceparent, publishTraced, publishTracedBatch } from './trace-context';
+export { activeTraceparent, consumeTraced, publishTraced, publishTracedBatch } from './trace-context';
 export { createUuidV7Generator, uuidv7 } from './uuid-v7';

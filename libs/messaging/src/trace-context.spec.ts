@@ -1,10 +1,10 @@
-import type { OutgoingMessage } from '@ecommerce/kafka';
+import type { ConsumedMessage, OutgoingMessage } from '@ecommerce/kafka';
 import { recordSpans, type SpanRecorder } from '@ecommerce/telemetry/testing';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { SqlExecutor } from './database';
 import { Outbox } from './outbox';
-import { activeTraceparent, publishTraced, publishTracedBatch } from './trace-context';
+import { activeTraceparent, consumeTraced, publishTraced, publishTracedBatch } from './trace-context';
 
 const STORED_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const STORED_SPAN = '00f067aa0ba902b7';
@@ -148,6 +148,72 @@ describe('trace context across the outbox', () => {
         expect(span.events.map((event) => event.name)).toEqual(['exception']);
       }
     });
+  });
+});
+
+describe('consumeTraced', () => {
+  let recorder: SpanRecorder;
+  beforeEach(() => {
+    recorder = recordSpans();
+  });
+  afterEach(() => recorder.uninstall());
+
+  const consumed = (headers: Record<string, string>): ConsumedMessage => ({
+    topic: 'inventory.events',
+    partition: 2,
+    offset: '41',
+    key: 'order-1',
+    value: Buffer.from('payload'),
+    headers: { ce_id: 'id-1', ce_type: 'ecommerce.inventory.v1.InventoryReserved', ...headers },
+    timestamp: '1700000000000',
+  });
+
+  it("runs the handler in a CONSUMER span, child of the producer's span the message carries", async () => {
+    let inside: string | undefined;
+    const result = await consumeTraced(
+      consumed({ traceparent: STORED }),
+      'order-service',
+      async () => {
+        inside = activeTraceparent();
+        return 'handled';
+      },
+    );
+    expect(result).toBe('handled');
+    const [span] = recorder.spans();
+    expect(span.name).toBe('process inventory.events');
+    expect(span.kind).toBe(SpanKind.CONSUMER);
+    expect(span.spanContext().traceId).toBe(STORED_TRACE);
+    expect(span.parentSpanContext?.spanId).toBe(STORED_SPAN);
+    expect(span.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'inventory.events',
+      'messaging.destination.partition.id': '2',
+      'messaging.consumer.group.name': 'order-service',
+      'messaging.kafka.offset': 41,
+      'messaging.kafka.message.key': 'order-1',
+      'messaging.message.id': 'id-1',
+      'cloudevents.event_type': 'ecommerce.inventory.v1.InventoryReserved',
+    });
+    // what the handler writes to its outbox continues the trace from this span
+    expect(inside).toBe(`00-${STORED_TRACE}-${span.spanContext().spanId}-01`);
+  });
+
+  it('starts a trace of its own for a message without a traceparent', async () => {
+    await consumeTraced(consumed({}), 'g', async () => undefined);
+    const [span] = recorder.spans();
+    expect(span.parentSpanContext).toBeUndefined();
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('marks the span of a failed handler as an error and rethrows', async () => {
+    const failure = new Error('database down');
+    await expect(
+      consumeTraced(consumed({ traceparent: STORED }), 'g', async () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    const [span] = recorder.spans();
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Error: database down' });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { OutgoingMessage, TopicMessages } from '@ecommerce/kafka';
+import type { ConsumedMessage, OutgoingMessage, TopicMessages } from '@ecommerce/kafka';
 import {
   ROOT_CONTEXT,
   type Span,
@@ -26,10 +26,10 @@ export function activeTraceparent(): string | undefined {
  * context its outbox row stored, and that span's `traceparent` in its headers: the consumer's
  * span becomes its child, so one order stays one trace across the hop.
  *
- * The relay publishes rows of many requests in one `send`, so the kafkajs instrumentation,
- * which parents a send's spans on whatever context is active, cannot tell them apart: it is
- * switched off for this send (and so keeps its hands off these headers). With tracing off,
- * the messages go out with the `traceparent` their rows stored.
+ * The relay publishes rows of many requests in one `send`, so an instrumentation that parents
+ * a send's spans on whatever context is active (the kafkajs one, if a fork adds it) cannot
+ * tell them apart: tracing is switched off for the send itself (so nothing else touches these
+ * headers). With tracing off, the messages go out with the `traceparent` their rows stored.
  */
 export function publishTraced<T>(
   topic: string,
@@ -82,5 +82,55 @@ export async function publishTracedBatch<T>(
     throw error;
   } finally {
     for (const span of spans) span.end();
+  }
+}
+
+/**
+ * Runs `handle` for one consumed message inside a CONSUMER span (`process <topic>`), child of
+ * the PRODUCER span whose `traceparent` the message carries: the other half of
+ * {@link publishTracedBatch}, so one order stays one trace across every hop, and whatever the
+ * handler does (its SQL, the `traceparent` its outbox rows store, its log lines) belongs to it.
+ *
+ * Made here rather than by the kafkajs instrumentation: messages are consumed a batch at a time
+ * (`KafkaConsumer`), and for batches that instrumentation parents each message's span under
+ * one `poll` span of a new trace, which would cut every order's trace at each Kafka hop.
+ */
+export async function consumeTraced<T>(
+  message: ConsumedMessage,
+  groupId: string,
+  handle: () => Promise<T>,
+): Promise<T> {
+  const parent = propagation.extract(ROOT_CONTEXT, message.headers);
+  const span = trace.getTracer('@ecommerce/messaging').startSpan(
+    `process ${message.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': message.topic,
+        'messaging.destination.partition.id': String(message.partition),
+        'messaging.consumer.group.name': groupId,
+        'messaging.kafka.offset': Number(message.offset),
+        ...(message.key !== null ? { 'messaging.kafka.message.key': message.key } : {}),
+        ...(message.headers[HEADER.id]
+          ? { 'messaging.message.id': message.headers[HEADER.id] }
+          : {}),
+        ...(message.headers[HEADER.type]
+          ? { 'cloudevents.event_type': message.headers[HEADER.type] }
+          : {}),
+      },
+    },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), handle);
+  } catch (error) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+    throw error;
+  } finally {
+    span.end();
   }
 }

@@ -12,7 +12,7 @@ describe('telemetry configuration', () => {
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_TRACES_EXPORTER: 'otlp,console',
         OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, grpc,kafkajs,pg',
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, grpc,pg',
       }),
     ).toMatchObject({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'order-service-eu' });
   });

@@ -4,7 +4,7 @@ const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 
 /** What OTEL_NODE_ENABLED_INSTRUMENTATIONS can name (see instrumentations.ts). */
-export const INSTRUMENTATION_NAMES = ['http', 'express', 'nestjs-core', 'grpc', 'kafkajs', 'pg', 'ioredis'] as const;
+export const INSTRUMENTATION_NAMES = ['http', 'express', 'nestjs-core', 'grpc', 'pg', 'ioredis'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 
 /**
@@ -53,7 +53,7 @@ export const telemetryEnv = {
       { message: `expected a comma-separated list of ${INSTRUMENTATION_NAMES.join(', ')}` },
     )
     .optional()
-    .describe('the instrumentations to run, e.g. http,express,grpc,kafkajs,pg; default http,express,grpc,kafkajs'),
+    .describe('the instrumentations to run, e.g. http,express,grpc,pg; default http,express,grpc'),
 };
 
 export const telemetrySchema = z.object(telemetryEnv);

@@ -4,7 +4,6 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import type { InstrumentationName } from './config';
@@ -23,7 +22,6 @@ const AVAILABLE = {
   express: () => new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
   'nestjs-core': () => new NestInstrumentation(),
   grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: UNTRACED_GRPC_METHODS }),
-  kafkajs: () => new KafkaJsInstrumentation(),
   pg: () => new PgInstrumentation({ requireParentSpan: true }),
   ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
 } as const satisfies Record<InstrumentationName, () => Instrumentation>;
@@ -34,16 +32,19 @@ const AVAILABLE = {
  *
  * - http + express: the gateway's request, named by its route.
  * - grpc: client and server spans; W3C trace context travels in the call's metadata.
- * - kafkajs: a CONSUMER span per message, continuing the `traceparent` header. The outbox relay
- *   makes its own PRODUCER spans (see @ecommerce/messaging), because it publishes rows written
- *   by many requests in one batch.
+ *
+ * Kafka needs no instrumentation: @ecommerce/messaging makes a PRODUCER span per message the
+ * outbox relay publishes and a CONSUMER span per message an inbox consumer handles, each
+ * continuing the `traceparent` header (the relay publishes rows of many requests in one
+ * request, and consumers handle a batch's messages concurrently, which the kafkajs
+ * instrumentation would trace as one span with links instead of one trace per order).
  *
  * Off by default, on by name: `nestjs-core` (a span per controller and guard), `pg` (a span per
  * SQL statement, which Prisma's driver adapter sends through pg) and `ioredis`. They carry no
  * context between processes and cost a span each, many per order; `pg` and `ioredis` only
  * trace inside a traced operation when on, so the relay's polling starts no traces of its own.
  */
-export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'grpc', 'kafkajs'];
+export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'grpc'];
 
 /**
  * The instrumentations to register. Each library is patched when it is first required, which is

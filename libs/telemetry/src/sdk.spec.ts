@@ -25,20 +25,19 @@ describe('exportsSpans', () => {
 
 describe('enabledInstrumentations', () => {
   it('defaults to what carries the trace between processes: no span per SQL statement or controller', () => {
-    expect(enabledInstrumentations(config({}))).toEqual(['http', 'express', 'grpc', 'kafkajs']);
+    expect(enabledInstrumentations(config({}))).toEqual(['http', 'express', 'grpc']);
     expect(instrumentations(DEFAULT_INSTRUMENTATIONS).map((i) => i.instrumentationName)).toEqual([
       '@opentelemetry/instrumentation-http',
       '@opentelemetry/instrumentation-express',
       '@opentelemetry/instrumentation-grpc',
-      '@opentelemetry/instrumentation-kafkajs',
     ]);
   });
 
   it('takes the list from OTEL_NODE_ENABLED_INSTRUMENTATIONS, once each', () => {
-    expect(enabledInstrumentations(config({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,grpc, kafkajs,pg,pg' }))).toEqual([
+    expect(enabledInstrumentations(config({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,grpc, ioredis,pg,pg' }))).toEqual([
       'http',
       'grpc',
-      'kafkajs',
+      'ioredis',
       'pg',
     ]);
   });
