@@ -1,5 +1,5 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { PROBE_PATHS } from '@ecommerce/telemetry';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { PROBE_ROUTES } from '@ecommerce/telemetry';
 import { LoggerModule } from 'nestjs-pino';
 import { type LogLevel, loggerOptions } from './logger';
 
@@ -11,7 +11,7 @@ export interface LoggingOptions {
 /**
  * Nest's logger replaced by pino. Import once in each app's root module and call
  * `app.useLogger(app.get(Logger))` in main.ts. On HTTP apps pino-http also writes one
- * access-log line per request, with the request's `trace_id`.
+ * access-log line per request but probes, with the request's `trace_id`.
  */
 @Module({})
 export class LoggingModule {
@@ -20,21 +20,18 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          // Probes and scrapes arrive every few seconds and are not work: pino-http does not
+          // run for them at all (no access line, no per-request child logger). Their counts and
+          // latencies are in the HTTP metrics.
+          exclude: PROBE_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })),
           pinoHttp: {
             ...loggerOptions(service, level),
             serializers: {
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            // Probes and scrapes succeed every few seconds: their lines are written at debug.
-            customLogLevel: (req, res, error) =>
-              error || res.statusCode >= 500
-                ? 'error'
-                : res.statusCode >= 400
-                  ? 'warn'
-                  : PROBE_PATHS.test(req.url ?? '')
-                    ? 'debug'
-                    : 'info',
+            customLogLevel: (_req, res, error) =>
+              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
           },
         }),
       ],
