@@ -9,6 +9,12 @@ export const backendServiceEnv = {
   GRPC_PORT: port('port the gRPC server listens on'),
   METRICS_PORT: port('port of the Prometheus endpoint, GET /metrics, on the same interface as gRPC'),
   DATABASE_URL: postgresUrl("PostgreSQL connection string for this service's own database"),
+  DATABASE_POOL_SIZE: positiveInt(
+    'connections this process keeps to its database at most (each replica has its own pool)',
+  ).default(10),
+  DATABASE_POOL_IDLE_MS: positiveInt(
+    'how long a pooled connection may sit unused before it is closed, in ms',
+  ).default(300_000),
   KAFKA_BROKERS: hostPortList('comma-separated Kafka bootstrap brokers, host:port'),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(10_000),
 };

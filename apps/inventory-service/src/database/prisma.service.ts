@@ -10,7 +10,15 @@ export type Tx = Prisma.TransactionClient;
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL }) });
+    // An explicit pool: sized per process, its connections kept warm between bursts (pg's
+    // default closes them after 10 s idle, so every burst paid for new Postgres backends).
+    super({
+      adapter: new PrismaPg({
+        connectionString: config.DATABASE_URL,
+        max: config.DATABASE_POOL_SIZE,
+        idleTimeoutMillis: config.DATABASE_POOL_IDLE_MS,
+      }),
+    });
   }
 
   /** Throws unless the database answers; the readiness probe behind gRPC health. */
