@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { PROBE_ROUTES } from '@ecommerce/telemetry';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { type LogLevel, loggerOptions } from './logger';
 
 export interface LoggingOptions {
@@ -24,15 +25,24 @@ export class LoggingModule {
           // run for them at all (no access line, no per-request child logger). Their counts and
           // latencies are in the HTTP metrics.
           exclude: PROBE_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })),
-          pinoHttp: {
-            ...loggerOptions(service, level),
-            serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          pinoHttp: [
+            {
+              ...loggerOptions(service, level),
+              serializers: {
+                req: (req: { id: unknown; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
+              customLogLevel: (_req, res, error) =>
+                error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
             },
-            customLogLevel: (_req, res, error) =>
-              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          },
+            // Lines go to stdout asynchronously (pino flushes what is left when the process
+            // exits): a request or a saga step never waits for a write to a slow pipe.
+            pino.destination({ dest: 1, sync: false }),
+          ],
         }),
       ],
       exports: [LoggerModule],
