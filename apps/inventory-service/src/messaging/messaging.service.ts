@@ -8,9 +8,10 @@ import { PrismaService, type Tx } from '../database/prisma.service';
 import { ReservationsConsumer } from '../reservations/reservations.consumer';
 
 /**
- * Partitions of inventory.commands.v1 handled at the same time by one instance. Within a
- * partition messages stay one at a time and in order; across partitions (different orders) the
- * stock row locks are what keeps concurrent reservations correct.
+ * Partitions of inventory.commands.v1 handled at the same time by one instance. One order's
+ * messages stay one at a time and in order; different orders (across partitions, and across
+ * keys within a fetched batch) run concurrently, and the stock row locks are what keeps
+ * concurrent reservations correct.
  */
 const PARTITIONS_CONCURRENTLY = 3;
 
