@@ -17,8 +17,9 @@ const MESSAGES: ServiceMessagingMessages = {
 };
 
 /**
- * Kafka for user-service, which only publishes: the relay that publishes the outbox (UserRegistered,
- * written in the transaction that creates the user: see users/user-events.ts) to user.events.v1.
+ * Kafka for user-service, which only publishes: the relay that publishes the outbox (UserRegistered
+ * and UserDeleted, written in the transactions that create and delete a user: see
+ * users/user-events.ts) to user.events.v1.
  *
  * Started in the background once the application has bootstrapped: a broker or a database that
  * is down at boot leaves the service up and NOT_SERVING (see {@link assertRunning}) and is tried
