@@ -2,13 +2,19 @@ import { Injectable } from '@nestjs/common';
 import type { inventoryEventsV1 } from '@ecommerce/contracts';
 import { PoisonMessageError } from '@ecommerce/messaging';
 import type { Tx } from '../database/prisma.service';
-import type { Reservation, ReservationLine } from '../generated/prisma/client';
 import { checkAvailability, type StockLevel, type UnavailableLine } from './availability';
 import { committed, rejected, released, reserved, type Reply } from './replies';
 import { isUuid, type Line, orderIdOf, parseReserve } from './reservation-command';
 import { nextStep, type StockMove } from './reservation-state';
 
-type ReservationRecord = Reservation & { lines: ReservationLine[] };
+/** An order's reservation as the saga steps read it (raw SQL: see lockReservation). */
+interface ReservationRecord {
+  id: string;
+  status: 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
+  rejectionReason: 'INSUFFICIENT_STOCK' | 'UNKNOWN_PRODUCT' | null;
+  unavailable: unknown;
+  lines: Line[];
+}
 
 /**
  * The inventory side of the order saga (docs/saga.md). Every method runs in the caller's
@@ -53,9 +59,15 @@ export class ReservationsService {
       return rejected(command.orderId, reason, unavailable);
     }
     await moveStock(tx, lines, { from: 'available', to: 'reserved' });
-    await tx.reservation.create({
-      data: { orderId, status: 'RESERVED', lines: { create: lines } },
-    });
+    // The reservation and its lines in one statement.
+    await tx.$executeRaw`
+      WITH r AS (
+        INSERT INTO reservations (order_id, status, updated_at)
+        VALUES (${orderId}::uuid, 'RESERVED', now()) RETURNING id)
+      INSERT INTO reservation_lines (reservation_id, product_id, quantity)
+      SELECT r.id, l.product_id, l.quantity
+      FROM r, unnest(${lines.map((line) => line.productId)}::uuid[],
+                     ${lines.map((line) => line.quantity)}::int[]) AS l(product_id, quantity)`;
     return reserved(command.orderId, lines);
   }
 
@@ -114,7 +126,9 @@ async function transition(
     lines.map((line) => line.productId),
   );
   await moveStock(tx, lines, move);
-  await tx.reservation.update({ where: { id: record.id }, data: { status: to } });
+  await tx.$executeRaw`
+    UPDATE reservations SET status = ${to}::reservation_status, updated_at = now()
+    WHERE id = ${record.id}::uuid`;
 }
 
 function linesOf(record: ReservationRecord): Line[] {
@@ -123,12 +137,21 @@ function linesOf(record: ReservationRecord): Line[] {
     .sort((a, b) => a.productId.localeCompare(b.productId));
 }
 
-/** The order's reservation, row-locked until the transaction ends; undefined when it has none. */
+/**
+ * The order's reservation with its lines, row-locked until the transaction ends, in one
+ * statement; undefined when it has none. A command that waited for the lock reads the row as
+ * the other left it (a locking read re-reads the row it locks); the lines never change.
+ */
 async function lockReservation(tx: Tx, orderId: string): Promise<ReservationRecord | undefined> {
-  const locked = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM reservations WHERE order_id = ${orderId}::uuid FOR UPDATE`;
-  if (locked.length === 0) return undefined;
-  return tx.reservation.findUniqueOrThrow({ where: { orderId }, include: { lines: true } });
+  const [record] = await tx.$queryRaw<ReservationRecord[]>`
+    SELECT r.id::text, r.status::text, r.rejection_reason::text AS "rejectionReason", r.unavailable,
+           (SELECT coalesce(json_agg(json_build_object('productId', l.product_id,
+                                                       'quantity', l.quantity)), '[]')
+              FROM reservation_lines l WHERE l.reservation_id = r.id) AS lines
+    FROM reservations r
+    WHERE r.order_id = ${orderId}::uuid
+    FOR UPDATE`;
+  return record;
 }
 
 /**
