@@ -31,8 +31,8 @@ export interface OutboxRelayOptions {
 /** Seams for fault injection in tests. */
 export interface OutboxRelayHooks {
   /**
-   * Runs after a batch was published, before it is marked published. Throwing rolls the marking
-   * back: exactly what a crash between publish and mark does, so the batch is published again.
+   * Runs after a batch was published, before its marking commits. Throwing rolls the marking
+   * back: exactly what a crash between publish and commit does, so the batch is published again.
    */
   beforeMark?(ids: readonly string[]): void | Promise<void>;
 }
@@ -58,15 +58,16 @@ export interface OutboxRow {
 }
 
 /**
- * `FOR UPDATE` keeps the rows locked until the batch is marked: nothing else (a second relay
+ * Takes the oldest unpublished rows and marks them published in one statement, inside the
+ * batch's transaction: the marking commits only after Kafka acknowledged the batch, and rolls
+ * back with it otherwise. The rows stay locked until then, so nothing else (a second relay
  * that wrongly thinks it leads, an operator's UPDATE) can publish or change them meanwhile.
+ * `RETURNING` gives no order: the caller sorts by (created_at, id).
  */
-const SELECT_BATCH = `SELECT id, topic, message_key, payload, headers, traceparent
-FROM outbox WHERE published_at IS NULL
-ORDER BY created_at, id
-LIMIT $1
-FOR UPDATE`;
-const MARK_PUBLISHED = `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`;
+const CLAIM_BATCH = `UPDATE outbox AS o SET published_at = clock_timestamp()
+FROM (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE) AS batch
+WHERE o.id = batch.id
+RETURNING o.id, o.topic, o.message_key, o.payload, o.headers, o.traceparent, o.created_at`;
 const PURGE = `DELETE FROM outbox WHERE published_at < clock_timestamp() - make_interval(secs => $1)`;
 const TRY_LOCK = `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`;
 const BACKLOG = `SELECT count(*) AS count FROM outbox WHERE published_at IS NULL`;
@@ -98,9 +99,10 @@ export function toKafkaBatches(rows: readonly OutboxRow[]): TopicMessages[] {
  * Publishes the outbox to Kafka: at least once, in `(created_at, id)` order, one publisher per
  * database at a time.
  *
- * - Each batch is one transaction: select unpublished rows `FOR UPDATE`, publish them (acks=all),
- *   mark them published, commit. A crash after publishing and before the commit leaves them
- *   unpublished, so they are published again: consumers deduplicate on `ce_id` (the inbox).
+ * - Each batch is one transaction of one statement: take the oldest unpublished rows and mark
+ *   them published (locked, not yet committed), publish them (acks=all), commit. A crash or a
+ *   failed send before the commit leaves them unpublished, so they are published again:
+ *   consumers deduplicate on `ce_id` (the inbox).
  * - Several instances of a service may run a relay; the one that holds a Postgres advisory lock
  *   publishes, the others retry the lock every `standbyRetryMs`. The lock belongs to the
  *   relay's own connection ("session"), which also runs the batches: if that connection dies,
@@ -213,13 +215,12 @@ export class OutboxRelay {
   private async publishBatch(session: Client): Promise<number> {
     await session.query('BEGIN');
     try {
-      const { rows } = await session.query<OutboxRow>(SELECT_BATCH, [this.settings.batchSize]);
+      const { rows } = await session.query<OutboxRow & { created_at: Date }>(CLAIM_BATCH, [this.settings.batchSize]);
       if (rows.length > 0) {
+        rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         // Every topic of the batch in one request: one round trip to the broker, not one per topic.
         await publishTracedBatch(toKafkaBatches(rows), (batches) => this.settings.producer.sendBatch(batches));
-        const ids = rows.map((row) => row.id);
-        await this.options.hooks?.beforeMark?.(ids);
-        await session.query(MARK_PUBLISHED, [ids]);
+        await this.options.hooks?.beforeMark?.(rows.map((row) => row.id));
       }
       await session.query('COMMIT');
       return rows.length;
