@@ -69,11 +69,18 @@ function setup(probeIntervalMs?: number) {
     .mocked(NestFactory.createMicroservice)
     .mockResolvedValue(app as unknown as INestMicroservice);
 
-  const probe = { failure: undefined as unknown, calls: 0, given: [] as unknown[] };
+  const probe = {
+    failure: undefined as unknown,
+    calls: 0,
+    given: [] as unknown[],
+    /** When set, a probe waits for it: a probe still in flight. */
+    gate: undefined as Promise<void> | undefined,
+  };
   const readinessProbe = jest.fn(async (given: INestMicroservice) => {
     probe.calls++;
     probe.given.push(given);
     events.push('probe');
+    if (probe.gate) await probe.gate;
     if (probe.failure !== undefined) throw probe.failure;
   });
   const module: DynamicModule = { module: class UsersModule {} };
@@ -255,5 +262,20 @@ describe('bootstrapGrpcService', () => {
     events.length = 0;
     await shutdown().close();
     expect(events).toEqual(['app.close', 'metrics.stop']);
+  });
+
+  it('stays NOT_SERVING when a probe still in flight at shutdown passes afterwards', async () => {
+    const { boot, probe, shutdown, statuses } = setup(1_000);
+    await boot();
+    expect(await statuses()).toEqual(['SERVING', 'SERVING']);
+
+    let release!: () => void;
+    probe.gate = new Promise((resolve) => (release = resolve));
+    await jest.advanceTimersByTimeAsync(1_000); // the next probe starts, and waits
+    expect(probe.calls).toBe(2);
+    shutdown().beforeClose?.();
+    release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(await statuses()).toEqual(['NOT_SERVING', 'NOT_SERVING']);
   });
 });

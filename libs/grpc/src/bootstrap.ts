@@ -68,13 +68,17 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
   const metrics = new MetricsServer({ registry, host: config.GRPC_HOST, port: config.METRICS_PORT, logger });
 
   let ready: boolean | undefined;
+  // Once shutdown has begun, health stays NOT_SERVING: a probe still in flight must not turn it back.
+  let shuttingDown = false;
   const probe = async () => {
     try {
       await options.readinessProbe(app);
+      if (shuttingDown) return;
       if (ready !== true) logger.log(`${name} is ready: health SERVING`);
       ready = true;
       health.setServing();
     } catch (error) {
+      if (shuttingDown) return;
       if (ready !== false) logger.warn(`${name} is not ready: health NOT_SERVING (${describe(error)})`);
       ready = false;
       health.setNotServing();
@@ -87,6 +91,7 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger,
     beforeClose: () => {
+      shuttingDown = true;
       clearInterval(timer);
       health.setNotServing();
     },
