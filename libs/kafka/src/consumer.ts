@@ -173,7 +173,8 @@ export class KafkaConsumer {
 
       // Commit up to the first message not handled; the ones after it that were handled come
       // again with it (the handler is idempotent).
-      const done = handled.indexOf(false) === -1 ? handled.length : handled.indexOf(false);
+      const firstUnhandled = handled.indexOf(false);
+      const done = firstUnhandled === -1 ? handled.length : firstUnhandled;
       if (done > 0) {
         const last = messages[done - 1].offset;
         resolveOffset(last);
