@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, type EventDefinition } from '@ecommerce/contracts';
 import { eventMessage } from '@ecommerce/messaging';
+import { Prisma } from '../generated/prisma/client';
 import { Messaging, type Tx } from '../messaging/messaging';
 import type {
   OrderSnapshot,
@@ -46,17 +47,24 @@ export interface LockedSaga {
 export class SagaRepository {
   constructor(private readonly messaging: Messaging) {}
 
-  /** Writes a new order's saga, first timeline steps and first messages. */
+  /** Writes a new order's saga and first timeline steps (one statement), then its first messages. */
   async create(
     tx: Tx,
     order: OrderSnapshot,
     start: SagaStart,
     traceparent: string | undefined,
   ): Promise<void> {
-    await tx.orderSaga.create({
-      data: { orderId: order.id, ...start.saga, traceparent: traceparent ?? null },
-    });
-    await this.appendTimeline(tx, order.id, start.timeline);
+    const { saga, timeline } = start;
+    await tx.$executeRaw`
+      WITH saga AS (
+        INSERT INTO order_sagas (order_id, state, cancelled_while, awaiting_refund,
+                                 awaiting_release, cancellation_reason, deadline_at, traceparent,
+                                 updated_at)
+        VALUES (${order.id}::uuid, ${saga.state}::saga_state, ${saga.cancelledWhile}::saga_state,
+                ${saga.awaitingRefund}, ${saga.awaitingRelease},
+                ${saga.cancellationReason}::cancellation_reason, ${saga.deadlineAt},
+                ${traceparent ?? null}, now()))
+      ${timelineInsert(order.id, timeline)}`;
     await this.enqueue(tx, order.id, start.messages, traceparent);
   }
 
@@ -125,41 +133,49 @@ export class SagaRepository {
     return rows.map((row) => row.order_id);
   }
 
-  /** Writes what `decide` answered for a saga read by {@link lock}. */
+  /** Whether {@link lockOverdue} would find a saga (locked or not), in one read-only statement. */
+  async anyOverdue(db: Pick<Tx, '$queryRaw'>, now: Date): Promise<boolean> {
+    const rows = await db.$queryRaw<unknown[]>`
+      SELECT 1 FROM order_sagas
+      WHERE state IN ('RESERVING', 'PAYING', 'CANCELLING') AND deadline_at <= ${now}
+      LIMIT 1`;
+    return rows.length > 0;
+  }
+
+  /**
+   * Writes what `decide` answered for a saga read by {@link lock}: the saga row and the order
+   * row (each only if it changed) and the new timeline steps in one statement, then the
+   * step's messages. Data-modifying CTEs always run to completion, read or not.
+   */
   async save(
     tx: Tx,
     { saga, order }: LockedSaga,
     decision: SagaDecision,
     traceparent: string | undefined,
   ): Promise<void> {
-    if (decision.saga !== saga) {
-      const { state, cancelledWhile, awaitingRefund, awaitingRelease, cancellationReason } =
-        decision.saga;
-      await tx.orderSaga.update({
-        where: { orderId: order.id },
-        data: { state, cancelledWhile, awaitingRefund, awaitingRelease, cancellationReason },
-      });
-    }
-    if (
+    const next = decision.saga;
+    const sagaChanged = next !== saga;
+    const orderChanged =
       decision.order.status !== order.status ||
-      decision.order.cancellationReason !== order.cancellationReason
-    ) {
-      await tx.order.update({ where: { id: order.id }, data: decision.order });
+      decision.order.cancellationReason !== order.cancellationReason;
+    if (sagaChanged || orderChanged || decision.timeline.length > 0) {
+      await tx.$executeRaw`
+        WITH saga AS (
+          UPDATE order_sagas
+          SET state = ${next.state}::saga_state, cancelled_while = ${next.cancelledWhile}::saga_state,
+              awaiting_refund = ${next.awaitingRefund}, awaiting_release = ${next.awaitingRelease},
+              cancellation_reason = ${next.cancellationReason}::cancellation_reason,
+              updated_at = now()
+          WHERE order_id = ${order.id}::uuid AND ${sagaChanged}::boolean),
+        order_row AS (
+          UPDATE orders
+          SET status = ${decision.order.status}::order_status,
+              cancellation_reason = ${decision.order.cancellationReason}::cancellation_reason,
+              updated_at = now()
+          WHERE id = ${order.id}::uuid AND ${orderChanged}::boolean)
+        ${timelineInsert(order.id, decision.timeline)}`;
     }
-    await this.appendTimeline(tx, order.id, decision.timeline);
     await this.enqueue(tx, order.id, decision.messages, traceparent);
-  }
-
-  // The saga row's lock (or, at creation, the new order's) serialises the writers of one
-  // order's timeline, so the next seq is free. One statement: the last seq and the new rows.
-  private async appendTimeline(tx: Tx, orderId: string, entries: TimelineRecord[]) {
-    if (entries.length === 0) return;
-    await tx.$executeRaw`
-      INSERT INTO order_timeline (order_id, seq, step, status, detail)
-      SELECT ${orderId}::uuid, last.seq + entry.n, entry.step, entry.status, entry.detail
-      FROM (SELECT coalesce(max(seq), 0) AS seq FROM order_timeline WHERE order_id = ${orderId}::uuid) AS last,
-           unnest(${entries.map((e) => e.step)}::text[], ${entries.map((e) => e.status)}::text[],
-                  ${entries.map((e) => e.detail ?? null)}::text[]) WITH ORDINALITY AS entry(step, status, detail, n)`;
   }
 
   // Every message of an order is keyed by its id, so they share a partition and stay in order.
@@ -181,4 +197,18 @@ export class SagaRepository {
       ),
     );
   }
+}
+
+/**
+ * The INSERT of a step's timeline entries, numbered on from the order's last one: the saga
+ * row's lock (or, at creation, the new order's) serialises the writers of one order's
+ * timeline, so the next seq is free. Inserts nothing for no entries.
+ */
+function timelineInsert(orderId: string, entries: TimelineRecord[]): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO order_timeline (order_id, seq, step, status, detail)
+    SELECT ${orderId}::uuid, last.seq + entry.n, entry.step, entry.status, entry.detail
+    FROM (SELECT coalesce(max(seq), 0) AS seq FROM order_timeline WHERE order_id = ${orderId}::uuid) AS last,
+         unnest(${entries.map((e) => e.step)}::text[], ${entries.map((e) => e.status)}::text[],
+                ${entries.map((e) => e.detail ?? null)}::text[]) WITH ORDINALITY AS entry(step, status, detail, n)`;
 }
