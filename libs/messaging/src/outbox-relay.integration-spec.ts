@@ -128,6 +128,24 @@ describe('OutboxRelay', () => {
     expect(rows).toEqual([{ prompt: true, traceparent }]);
   });
 
+  it('without a NOTIFY, the poll finds the row (its probe, then the batch) and publishes it', async () => {
+    const topic = await kafka.newTopic();
+    const received = await kafka.collect(topic);
+    const relayed = relay({ pollIntervalMs: 300 });
+    await relayed.start();
+    await sleep(1_000); // a few quiet polls: each probed and found nothing
+    // No trigger, no NOTIFY: as for a row committed while the relay's LISTEN was not yet in place.
+    await scratch.pool.query('ALTER TABLE outbox DISABLE TRIGGER USER');
+    try {
+      await scratch.db.$transaction((tx) => enqueueIn(tx, topic, 'k', 'polled'));
+      await waitFor('the row marked published', async () => (await unpublished()) === 0, 5_000);
+      await waitFor('the message in Kafka', () => received.length === 1);
+      expect(values(received)).toEqual(['polled']);
+    } finally {
+      await scratch.pool.query('ALTER TABLE outbox ENABLE TRIGGER USER');
+    }
+  });
+
   it('publishes nothing for a rolled-back transaction', async () => {
     const topic = await kafka.newTopic();
     const received = await kafka.collect(topic);

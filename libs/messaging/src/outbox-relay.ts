@@ -71,6 +71,8 @@ RETURNING o.id, o.topic, o.message_key, o.payload, o.headers, o.traceparent, o.c
 const PURGE = `DELETE FROM outbox WHERE published_at < clock_timestamp() - make_interval(secs => $1)`;
 const TRY_LOCK = `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`;
 const BACKLOG = `SELECT count(*) AS count FROM outbox WHERE published_at IS NULL`;
+/** One read on the partial index of unpublished rows: is there anything to claim? */
+const ANY_UNPUBLISHED = `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS pending`;
 
 /**
  * A batch's rows as one message list per topic, each in row order, for one `sendBatch`: Kafka
@@ -95,6 +97,9 @@ export function toKafkaBatches(rows: readonly OutboxRow[]): TopicMessages[] {
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
+/** What ended a relay's wait: its time ran out, a NOTIFY came, or a stop or a lost session. */
+type WakeReason = 'timeout' | 'notified' | 'interrupted';
+
 /**
  * Publishes the outbox to Kafka: at least once, in `(created_at, id)` order, one publisher per
  * database at a time.
@@ -109,7 +114,8 @@ export function toKafkaBatches(rows: readonly OutboxRow[]): TopicMessages[] {
  *   Postgres releases the lock and the row locks together and a standby takes over.
  * - The same session LISTENs on `outbox`; the trigger NOTIFYs on commit, so a message is
  *   published right after its transaction commits. A poll every `pollIntervalMs` covers a
- *   missed notification. A dropped connection is reopened after `errorBackoffMs`.
+ *   missed notification; it first asks whether any row is unpublished (one read-only
+ *   statement), so an idle relay neither locks nor writes. A dropped connection is reopened after `errorBackoffMs`.
  * - Published rows are kept for `retentionMs` (what was published, when: for debugging, and
  *   to replay by setting `published_at` back to NULL), then purged.
  */
@@ -122,7 +128,7 @@ export class OutboxRelay {
   private running?: Promise<void>;
   /** A NOTIFY arrived while no wait was listening for one: the next wait returns at once. */
   private notified = false;
-  private endWait?: { wakeOnNotify: boolean; resolve: () => void };
+  private endWait?: { wakeOnNotify: boolean; resolve: (why?: WakeReason) => void };
   private lastPurgeAt = 0;
   private pool?: Pool;
 
@@ -193,6 +199,9 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
+    // After a quiet poll interval (no NOTIFY), probe before a batch's transaction: one cheap
+    // statement an idle second instead of BEGIN, a locking UPDATE and COMMIT.
+    let probe = false;
     while (!this.stopping) {
       try {
         const session = this.session ?? (await this.openSession());
@@ -200,26 +209,42 @@ export class OutboxRelay {
           await this.wait(this.settings.standbyRetryMs, false);
           continue;
         }
-        const published = await this.publishBatch(session);
+        const due: boolean = !probe || (await this.hasUnpublished(session));
+        const published: number = due ? await this.publishBatch(session) : 0;
         await this.purgeIfDue(session);
         // A full batch means more may be waiting: go again at once.
-        if (published < this.settings.batchSize)
-          await this.wait(this.settings.pollIntervalMs, true);
+        probe =
+          published < this.settings.batchSize &&
+          (await this.wait(this.settings.pollIntervalMs, true)) === 'timeout';
       } catch (error) {
         this.logger.error({ error: String(error) }, 'outbox relay: batch failed, retrying');
+        probe = false;
         await this.wait(this.settings.errorBackoffMs, false);
       }
     }
   }
 
+  private async hasUnpublished(session: Client): Promise<boolean> {
+    const { rows } = await session.query<{ pending: boolean }>(ANY_UNPUBLISHED);
+    return rows[0].pending;
+  }
+
   private async publishBatch(session: Client): Promise<number> {
     await session.query('BEGIN');
     try {
-      const { rows } = await session.query<OutboxRow & { created_at: Date }>(CLAIM_BATCH, [this.settings.batchSize]);
+      const { rows } = await session.query<OutboxRow & { created_at: Date }>(CLAIM_BATCH, [
+        this.settings.batchSize,
+      ]);
       if (rows.length > 0) {
-        rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        rows.sort(
+          (a, b) =>
+            a.created_at.getTime() - b.created_at.getTime() ||
+            (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        );
         // Every topic of the batch in one request: one round trip to the broker, not one per topic.
-        await publishTracedBatch(toKafkaBatches(rows), (batches) => this.settings.producer.sendBatch(batches));
+        await publishTracedBatch(toKafkaBatches(rows), (batches) =>
+          this.settings.producer.sendBatch(batches),
+        );
         await this.options.hooks?.beforeMark?.(rows.map((row) => row.id));
       }
       await session.query('COMMIT');
@@ -287,24 +312,27 @@ export class OutboxRelay {
   }
 
   private onNotification(): void {
-    if (this.endWait?.wakeOnNotify) this.endWait.resolve();
+    if (this.endWait?.wakeOnNotify) this.endWait.resolve('notified');
     else this.notified = true;
   }
 
-  /** Sleeps `ms`, less when stopped, when the session drops, or (if `wakeOnNotify`) on NOTIFY. */
-  private wait(ms: number, wakeOnNotify: boolean): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+  /**
+   * Sleeps `ms`, less when stopped, when the session drops, or (if `wakeOnNotify`) on NOTIFY;
+   * says which ended it.
+   */
+  private wait(ms: number, wakeOnNotify: boolean): Promise<WakeReason> {
+    if (this.stopping) return Promise.resolve('interrupted');
     if (wakeOnNotify && this.notified) {
       this.notified = false;
-      return Promise.resolve();
+      return Promise.resolve('notified');
     }
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (why: WakeReason = 'interrupted') => {
         clearTimeout(timer);
         this.endWait = undefined;
-        resolve();
+        resolve(why);
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => done('timeout'), ms);
       this.endWait = { wakeOnNotify, resolve: done };
     });
   }
