@@ -70,3 +70,30 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     seed: number('BENCH_SEED', 20240610, 20240610),
   };
 }
+
+/**
+ * The platform settings that change what the bench measures (the goals are for the default
+ * configuration). Reported with the results whenever the run's environment sets one.
+ */
+export const TUNING_VARIABLES = [
+  'ORDER_BACKLOG_LIMIT',
+  'ORDER_BACKLOG_CACHE_MS',
+  'DATABASE_POOL_SIZE',
+  'DATABASE_POOL_IDLE_MS',
+  'KAFKA_PARTITIONS',
+  'SAGA_TIMEOUT_MS',
+  'BACKEND_MAX_CONCURRENT',
+  'LOG_LEVEL',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
+] as const;
+
+/** `NAME=value` for each tuning variable the environment sets; empty for the defaults. */
+export function tunedSettings(env: NodeJS.ProcessEnv): string[] {
+  return TUNING_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '').map(
+    (name) => `${name}=${env[name]}`,
+  );
+}

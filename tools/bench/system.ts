@@ -18,6 +18,7 @@ import { KAFKA_PATHS } from '../infra/config';
 import { kafkaBrokerAddress } from '../infra/kafka';
 import { isAlive, readPidFile } from '../infra/pids';
 import { npmRun, prepareStack } from '../scripts/run';
+import { tunedSettings } from './config';
 import { type CpuSource, environOf, pidListeningOn, readProcStat } from './cpu';
 import { databaseOf } from './sql';
 
@@ -87,6 +88,8 @@ export async function bringUpSystem(
       }
     }
   } else {
+    const tuned = tunedSettings(env);
+    if (tuned.length > 0) notes.push(`not the default configuration: ${tuned.join(', ')}`);
     const { startedKafka } = await prepareStack(env);
     if (startedKafka) notes.push('the Kafka broker was started by this run and is left running');
     const missing = ['gateway', ...BACKEND_NAMES].filter(
