@@ -46,6 +46,20 @@ describe('HandlerRegistry', () => {
     );
   });
 
+  it('ignores a declared type without a route, and never both for one type', () => {
+    const registry = new HandlerRegistry()
+      .on(EVENTS.OrderConfirmed, async () => undefined)
+      .ignore(EVENTS.OrderCreated);
+    expect(registry.isIgnored(EVENTS.OrderCreated.type)).toBe(true);
+    expect(registry.isIgnored(EVENTS.OrderConfirmed.type)).toBe(false);
+    expect(registry.route(EVENTS.OrderCreated.type)).toBeUndefined();
+    expect(registry.types).toEqual([EVENTS.OrderConfirmed.type]);
+    expect(() => registry.on(EVENTS.OrderCreated, async () => undefined)).toThrow(
+      /already registered/,
+    );
+    expect(() => registry.ignore(EVENTS.OrderConfirmed)).toThrow(/already registered/);
+  });
+
   it('treats a missing or undecodable payload as poison', () => {
     const route = new HandlerRegistry()
       .on(EVENTS.OrderConfirmed, async () => undefined)

@@ -25,13 +25,13 @@ export interface Route<Tx> {
   handle(tx: Tx, event: InboundEvent<unknown>): Promise<void>;
 }
 
-/** Handlers by CloudEvents type (`ce_type`); one handler per type. */
+/** Handlers by CloudEvents type (`ce_type`); one handler per type, or the type ignored. */
 export class HandlerRegistry<Tx> {
   private readonly routes = new Map<string, Route<Tx>>();
+  private readonly ignored = new Set<string>();
 
   on<T>(event: EventDefinition<T>, handler: EventHandler<Tx, T>): this {
-    if (this.routes.has(event.type))
-      throw new Error(`a handler for ${event.type} is already registered`);
+    this.refuseTwice(event.type);
     this.routes.set(event.type, {
       type: event.type,
       decode: (value) => {
@@ -49,12 +49,29 @@ export class HandlerRegistry<Tx> {
     return this;
   }
 
+  /** A type this consumer knows and has nothing to do with: not decoded, not recorded. */
+  ignore(event: EventDefinition<unknown>): this {
+    this.refuseTwice(event.type);
+    this.ignored.add(event.type);
+    return this;
+  }
+
+  isIgnored(type: string): boolean {
+    return this.ignored.has(type);
+  }
+
   /** The route for a type, or undefined when nothing here handles it. */
   route(type: string): Route<Tx> | undefined {
     return this.routes.get(type);
   }
 
+  /** The types with a handler (ignored ones not included). */
   get types(): string[] {
     return [...this.routes.keys()];
+  }
+
+  private refuseTwice(type: string): void {
+    if (this.routes.has(type) || this.ignored.has(type))
+      throw new Error(`a handler for ${type} is already registered`);
   }
 }

@@ -81,9 +81,9 @@ function setup(handler: (tx: FakeTx, orderId: string) => Promise<void>, attempts
       return [];
     }),
   };
-  const registry = new HandlerRegistry<FakeTx>().on(EVENTS.OrderConfirmed, (tx, event) =>
-    handler(tx, event.payload.orderId),
-  );
+  const registry = new HandlerRegistry<FakeTx>()
+    .on(EVENTS.OrderConfirmed, (tx, event) => handler(tx, event.payload.orderId))
+    .ignore(EVENTS.OrderCreated);
   const handle = createInboxHandler({
     db,
     producer,
@@ -194,6 +194,20 @@ describe('the inbox handler', () => {
     expect(handler).not.toHaveBeenCalled();
     expect(sent).toEqual([]);
     expect(db.inbox.size).toBe(0);
+  });
+
+  it('passes over a type it ignores: no transaction, no inbox row, not decoded, no DLT', async () => {
+    const handler = jest.fn(async () => undefined);
+    const { db, handle, sent } = setup(handler);
+    const created = message({
+      headers: { ce_id: 'msg-3', ce_type: EVENTS.OrderCreated.type },
+      value: Buffer.from('not protobuf'),
+    });
+    await expect(handle(created)).resolves.toBe('ignored');
+    expect(handler).not.toHaveBeenCalled();
+    expect(db.transactions).toBe(0);
+    expect(db.inbox.size).toBe(0);
+    expect(sent).toEqual([]);
   });
 
   it('does not blame the message when the database refuses the inbox row: rejects, so it is redelivered', async () => {

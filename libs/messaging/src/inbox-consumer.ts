@@ -26,7 +26,7 @@ import { consumeTraced } from './trace-context';
 const INSERT_INBOX = `INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
 
 /** What became of one message. Every outcome commits its offset. */
-export type InboxOutcome = 'handled' | 'duplicate' | 'unknown-type' | 'dead-lettered';
+export type InboxOutcome = 'handled' | 'duplicate' | 'ignored' | 'unknown-type' | 'dead-lettered';
 
 export interface InboxHandlerDeps<Tx extends SqlExecutor> {
   db: TransactionRunner<Tx>;
@@ -67,6 +67,9 @@ export function createInboxHandler<Tx extends SqlExecutor>(
     let payload: unknown;
     try {
       envelope = readEnvelope(message.headers);
+      // A type this consumer has nothing to do with: no effect, so nothing to deduplicate
+      // either, and no transaction.
+      if (registry.isIgnored(envelope.type)) return 'ignored';
       route = registry.route(envelope.type);
       // A newer producer may publish a type this build does not know yet: not poison, skip it.
       if (!route) {
@@ -193,6 +196,16 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   /** Registers the handler of one event type. Register every handler before `start()`. */
   on<T>(event: EventDefinition<T>, handler: EventHandler<Tx, T>): this {
     this.registry.on(event, handler);
+    return this;
+  }
+
+  /**
+   * Declares a type on these topics that this consumer has nothing to do with: its messages
+   * are passed over (outcome `ignored`) without a transaction or an inbox row, and without
+   * the warning an unknown type gets.
+   */
+  ignore(event: EventDefinition<unknown>): this {
+    this.registry.ignore(event);
     return this;
   }
 

@@ -80,7 +80,7 @@ export function messagingMetrics(registry: Registry, sources: MessagingMetricsSo
 
   const consumed = counter(registry, {
     name: 'messages_consumed_total',
-    help: 'Messages the inbox consumers are done with, by topic and outcome (handled, duplicate, unknown-type, dead-lettered)',
+    help: 'Messages the inbox consumers are done with, by topic and outcome (handled, duplicate, ignored, unknown-type, dead-lettered)',
     labelNames: ['topic', 'outcome'],
   });
   const deadLettered = counter(registry, {

@@ -79,6 +79,10 @@ class Fakes {
           this.handled.push(`${options.groupId}:${event.type}`);
           return consumer;
         },
+        ignore: (event: { type: string }) => {
+          this.handled.push(`${options.groupId}:${event.type} (ignored)`);
+          return consumer;
+        },
         start: this.consumer(options.groupId).start.run,
         stop: this.consumer(options.groupId).stop.run,
       };
@@ -185,13 +189,18 @@ describe('ServiceMessaging', () => {
 
   it('builds new parts for every try with freshPartsPerAttempt, handlers registered on each', async () => {
     const { messaging, fakes } = setUp({ freshPartsPerAttempt: true });
-    messaging.consumer('svc').on(EVENTS.PaymentCaptured, async () => undefined);
+    messaging
+      .consumer('svc')
+      .on(EVENTS.PaymentCaptured, async () => undefined)
+      .ignore(EVENTS.PaymentDeclined);
     fakes.consumer('svc').start.failures.push(new Error('broker is down'));
     await messaging.start();
     expect(fakes.built).toEqual({ producers: 2, relays: 2, consumers: ['svc', 'svc'] });
     expect(fakes.handled).toEqual([
       `svc:${EVENTS.PaymentCaptured.type}`,
+      `svc:${EVENTS.PaymentDeclined.type} (ignored)`,
       `svc:${EVENTS.PaymentCaptured.type}`,
+      `svc:${EVENTS.PaymentDeclined.type} (ignored)`,
     ]);
     // The consumer that failed to start is stopped with the rest of that try.
     expect(fakes.log.slice(0, 6)).toEqual([

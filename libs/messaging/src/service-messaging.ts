@@ -44,7 +44,9 @@ export interface ServiceMessagingMessages {
 export interface ServiceMessagingParts<Tx extends SqlExecutor> {
   producer(kafka: Kafka): Pick<KafkaProducer, 'connect' | 'disconnect'>;
   relay(options: OutboxRelayOptions): Pick<OutboxRelay, 'start' | 'stop' | 'backlog'>;
-  consumer(options: InboxConsumerOptions<Tx>): Pick<InboxConsumer<Tx>, 'on' | 'start' | 'stop'>;
+  consumer(
+    options: InboxConsumerOptions<Tx>,
+  ): Pick<InboxConsumer<Tx>, 'on' | 'ignore' | 'start' | 'stop'>;
 }
 
 export interface ServiceMessagingOptions<Tx extends SqlExecutor> {
@@ -78,9 +80,14 @@ export interface ServiceMessagingOptions<Tx extends SqlExecutor> {
   parts?: Partial<ServiceMessagingParts<Tx>>;
 }
 
-/** Registers a consumer's handlers before messaging starts: `.on(EVENTS.X, handler).on(...)`. */
+/**
+ * Registers a consumer's handlers before messaging starts: `.on(EVENTS.X, handler).on(...)`,
+ * and `.ignore(EVENTS.Y)` for a type on its topics it has nothing to do with.
+ */
 export class ConsumerHandlers<Tx extends SqlExecutor> {
-  private readonly registrations: Array<(consumer: Pick<InboxConsumer<Tx>, 'on'>) => void> = [];
+  private readonly registrations: Array<
+    (consumer: Pick<InboxConsumer<Tx>, 'on' | 'ignore'>) => void
+  > = [];
 
   constructor(private readonly assertOpen: () => void) {}
 
@@ -90,8 +97,14 @@ export class ConsumerHandlers<Tx extends SqlExecutor> {
     return this;
   }
 
+  ignore(event: EventDefinition<unknown>): this {
+    this.assertOpen();
+    this.registrations.push((consumer) => consumer.ignore(event));
+    return this;
+  }
+
   /** @internal Applies every registration to a newly built consumer. */
-  applyTo(consumer: Pick<InboxConsumer<Tx>, 'on'>): void {
+  applyTo(consumer: Pick<InboxConsumer<Tx>, 'on' | 'ignore'>): void {
     for (const register of this.registrations) register(consumer);
   }
 }
@@ -99,7 +112,7 @@ export class ConsumerHandlers<Tx extends SqlExecutor> {
 interface Parts<Tx extends SqlExecutor> {
   producer: Pick<KafkaProducer, 'connect' | 'disconnect'>;
   relay?: Pick<OutboxRelay, 'start' | 'stop' | 'backlog'>;
-  consumers: Array<Pick<InboxConsumer<Tx>, 'on' | 'start' | 'stop'>>;
+  consumers: Array<Pick<InboxConsumer<Tx>, 'on' | 'ignore' | 'start' | 'stop'>>;
 }
 
 /** What of a start has started, to be stopped in reverse. */

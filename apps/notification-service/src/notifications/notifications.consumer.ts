@@ -20,8 +20,8 @@ export class NotificationsConsumer implements OnModuleInit {
         await this.notify.userDeleted(tx, event.payload);
       });
     this.messaging.orderEvents
-      // Nothing to tell the customer yet; handled (not skipped as unknown) so it logs no warning.
-      .on(EVENTS.OrderCreated, async () => undefined)
+      // Nothing to tell the customer yet: passed over without a transaction (and no warning).
+      .ignore(EVENTS.OrderCreated)
       .on(EVENTS.OrderConfirmed, async (tx, event) => {
         await this.notify.orderConfirmed(tx, event.payload);
       })
