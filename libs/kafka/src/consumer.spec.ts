@@ -258,6 +258,73 @@ describe('KafkaConsumer', () => {
     expect(handled).toEqual(['0']);
     expect(fake.calls).toEqual(['connect', 'pause t', 'commit 0@1', 'stop', 'disconnect']);
   });
+
+  describe('commit interval', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    it('commits the first batch at once, then gathers every partition into one commit per interval', async () => {
+      const { fake, consumer } = setup(async () => undefined);
+      await consumer.start();
+      await fake.deliver('0', 'a', 0);
+      expect(fake.calls).toEqual(['connect', 'commit 0@1']);
+
+      await jest.advanceTimersByTimeAsync(400);
+      await fake.deliver('1', 'a', 0);
+      await fake.deliver('7', 'b', 1);
+      await fake.deliver('2', 'a', 0);
+      expect(fake.calls).toEqual(['connect', 'commit 0@1']); // waiting for the interval
+
+      await jest.advanceTimersByTimeAsync(599);
+      expect(fake.calls).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(fake.calls).toEqual(['connect', 'commit 0@1', 'commit 0@3,1@8']);
+
+      // Past the interval, a batch commits at once again.
+      await jest.advanceTimersByTimeAsync(1_000);
+      await fake.deliver('3', 'a', 0);
+      expect(fake.calls.at(-1)).toBe('commit 0@4');
+    });
+
+    it('stop() commits what waits for the interval before kafkajs stops', async () => {
+      const { fake, consumer } = setup(async () => undefined);
+      await consumer.start();
+      await fake.deliver('0');
+      await fake.deliver('1');
+      await consumer.disconnect();
+      expect(fake.calls).toEqual([
+        'connect',
+        'commit 0@1',
+        'pause t',
+        'commit 0@2',
+        'stop',
+        'disconnect',
+      ]);
+    });
+
+    it('a failure commits the handled offsets at once, so only the failed message comes again', async () => {
+      const { fake, consumer } = setup(async (m) => {
+        if (m.offset === '2') throw new Error('database down');
+      });
+      await consumer.start();
+      await fake.deliver('0');
+      await expect(
+        fake.deliverBatch([
+          ['1', 'a'],
+          ['2', 'a'],
+        ]),
+      ).rejects.toThrow('database down');
+      expect(fake.calls).toEqual(['connect', 'commit 0@1', 'commit 0@2']);
+    });
+
+    it('with commitIntervalMs 0 commits every batch', async () => {
+      const { fake, consumer } = setup(async () => undefined, { commitIntervalMs: 0 });
+      await consumer.start();
+      await fake.deliver('0');
+      await fake.deliver('1');
+      expect(fake.calls).toEqual(['connect', 'commit 0@1', 'commit 0@2']);
+    });
+  });
 });
 
 describe('nextOffset', () => {

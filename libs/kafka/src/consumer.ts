@@ -47,6 +47,13 @@ export interface ConsumerOptions {
    * fetch per second per group) and how long `stop()` may wait for the fetch in flight.
    */
   maxWaitTimeInMs?: number;
+  /**
+   * The longest a handled message's offset waits to be committed (default 1000 ms). While
+   * messages flow, the offsets of every partition go to the broker in one OffsetCommit per
+   * interval instead of one per fetched batch; a failure and `stop()` commit at once. A crash
+   * redelivers at most that much more (the inbox makes it harmless). 0 commits every batch.
+   */
+  commitIntervalMs?: number;
   sessionTimeout?: number;
   heartbeatInterval?: number;
   /** kafkajs retry/backoff for a failing handler before it restarts the consumer. */
@@ -58,26 +65,38 @@ export const CONSUMER_DEFAULTS = {
   partitionsConsumedConcurrently: 1,
   keyConcurrency: 8,
   maxWaitTimeInMs: 1000,
+  commitIntervalMs: 1000,
 } as const;
 
+type TopicPartitionOffset = { topic: string; partition: number; offset: string };
+
 /**
- * A consumer group member that commits by hand, once per fetched batch: `autoCommit` is off,
- * and after a batch the offset after the longest run of handled messages from its start is
- * committed (offset + 1, the next one to read). Within a batch, messages of different keys run
- * concurrently (`keyConcurrency`), the messages of one key in order.
- * Delivery is at least once: a crash before the commit redelivers the batch's messages, and a
- * failure redelivers the failed message and whatever followed it.
+ * A consumer group member that commits by hand: `autoCommit` is off, and after a batch the
+ * offset after the longest run of handled messages from its start (offset + 1, the next one to
+ * read) is committed, with the other partitions' at most once per `commitIntervalMs`. Within a
+ * batch, messages of different keys run concurrently (`keyConcurrency`), the messages of one
+ * key in order.
+ * Delivery is at least once: a crash before the commit redelivers what was not committed, and
+ * a failure redelivers the failed message and whatever followed it.
  */
 export class KafkaConsumer {
   private readonly consumer: Consumer;
   private stopping = false;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  private readonly commitIntervalMs: number;
+  /** Handled offsets not committed yet, by topic and partition. */
+  private readonly uncommitted = new Map<string, TopicPartitionOffset>();
+  private lastCommitAt = 0;
+  private commitTimer?: NodeJS.Timeout;
+  /** Commits run one after the other, so a partition's committed offset never goes back. */
+  private commits: Promise<void> = Promise.resolve();
 
   constructor(
     kafka: Pick<Kafka, 'consumer'>,
     private readonly options: ConsumerOptions,
   ) {
+    this.commitIntervalMs = options.commitIntervalMs ?? CONSUMER_DEFAULTS.commitIntervalMs;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? CONSUMER_DEFAULTS.maxWaitTimeInMs,
@@ -122,7 +141,8 @@ export class KafkaConsumer {
       // not running (never started, or crashed): nothing to pause
     }
     await this.idle();
-    // kafkajs ignores commitOffsets once its own stop() has begun, which is why we wait first.
+    // kafkajs ignores commitOffsets once its own stop() has begun, which is why we commit first.
+    await this.commitNow();
     await this.consumer.stop();
   }
 
@@ -178,13 +198,51 @@ export class KafkaConsumer {
       if (done > 0) {
         const last = messages[done - 1].offset;
         resolveOffset(last);
-        await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset(last) }]);
+        this.uncommitted.set(`${topic}:${partition}`, {
+          topic,
+          partition,
+          offset: nextOffset(last),
+        });
       }
-      if (failure !== undefined) throw failure.error;
+      if (failure !== undefined) {
+        await this.commitNow();
+        throw failure.error;
+      }
+      await this.commitWhenDue();
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
+  }
+
+  /** Commits now if the interval has passed since the last commit, else schedules it. */
+  private async commitWhenDue(): Promise<void> {
+    const wait = this.lastCommitAt + this.commitIntervalMs - Date.now();
+    if (wait <= 0) return this.commitNow();
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      this.commitNow().catch((error: unknown) =>
+        // Its messages come again after a rebalance or restart: the handler is idempotent.
+        this.consumer
+          .logger()
+          .warn('offset commit failed', { groupId: this.options.groupId, error: String(error) }),
+      );
+    }, wait);
+  }
+
+  /** Commits every handled offset not committed yet, after any commit still in flight. */
+  private commitNow(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const run = this.commits.then(async () => {
+      if (this.uncommitted.size === 0) return;
+      const offsets = [...this.uncommitted.values()];
+      this.uncommitted.clear();
+      this.lastCommitAt = Date.now();
+      await this.consumer.commitOffsets(offsets);
+    });
+    this.commits = run.catch(() => undefined);
+    return run;
   }
 
   private idle(): Promise<void> {
