@@ -73,9 +73,10 @@ type TopicPartitionOffset = { topic: string; partition: number; offset: string }
 /**
  * A consumer group member that commits by hand: `autoCommit` is off, and after a batch the
  * offset after the longest run of handled messages from its start (offset + 1, the next one to
- * read) is committed, with the other partitions' at most once per `commitIntervalMs`. Within a
- * batch, messages of different keys run concurrently (`keyConcurrency`), the messages of one
- * key in order.
+ * read) is queued; the queue, every partition's latest, goes to the broker in one OffsetCommit
+ * at most once per `commitIntervalMs` (the first at once), and at once on a failure or a stop.
+ * Within a batch, messages of different keys run concurrently (`keyConcurrency`), the messages
+ * of one key in order.
  * Delivery is at least once: a crash before the commit redelivers what was not committed, and
  * a failure redelivers the failed message and whatever followed it.
  */
