@@ -54,7 +54,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     rates,
     rateSeconds: number('BENCH_RATE_SECONDS', 20, 6),
     warmupSeconds: number('BENCH_WARMUP_SECONDS', 3, 2),
-    idleSeconds: number('BENCH_IDLE_SECONDS', 10, 5),
+    idleSeconds: number('BENCH_IDLE_SECONDS', 20, 10),
     cpuRate: number('BENCH_CPU_RATE', 5, 5),
     cpuSeconds: number('BENCH_CPU_SECONDS', 30, 10),
     sqlIdleSeconds: number('BENCH_SQL_IDLE_SECONDS', 5, 3),

@@ -1,4 +1,4 @@
-import { netCpuPerOrder, parseListeningSockets, parseProcStat, treeTicks } from './cpu';
+import { idleRates, netCpuPerOrder, parseListeningSockets, parseProcStat, treeTicks } from './cpu';
 
 // A real line's shape: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt
 // cmajflt utime stime cutime cstime ...
@@ -64,6 +64,24 @@ describe('netCpuPerOrder', () => {
     expect(
       netCpuPerOrder({ cpuMs: 90, idleMsPerSecond: 10, windowSeconds: 10, orders: 0 }),
     ).toBeNaN();
+  });
+});
+
+describe('idleRates', () => {
+  it('is the median window per process, in ms/s: a one-off in one window does not count', () => {
+    const windows = [
+      { app: 10, gc: 0 },
+      { app: 10, gc: 250 },
+      { app: 20, gc: 0 },
+      { app: 10, gc: 10 },
+      { app: 30, gc: 0 },
+    ];
+    expect(idleRates(windows, 4)).toEqual({ app: 2.5, gc: 0 });
+  });
+
+  it('averages the middle two of an even count, and leaves out a process no window has', () => {
+    expect(idleRates([{ app: 10 }, { app: 30, late: 8 }], 2)).toEqual({ app: 10, late: 4 });
+    expect(idleRates([], 2)).toEqual({});
   });
 });
 

@@ -142,6 +142,34 @@ export class CpuMeter {
   }
 }
 
+/** How many consecutive windows the idle time is split into; see {@link idleRates}. */
+export const IDLE_WINDOWS = 5;
+
+/**
+ * Idle CPU per process, ms/s: the median over consecutive windows of equal length. A one-off
+ * in one window (a garbage collection after the warm-up's burst, a compiler thread) is the
+ * tail of earlier work, not what the process costs at rest, and the median leaves it out.
+ */
+export function idleRates(
+  windows: ReadonlyArray<Record<string, number>>,
+  windowSeconds: number,
+): Record<string, number> {
+  const names = new Set(windows.flatMap((window) => Object.keys(window)));
+  const rates: Record<string, number> = {};
+  for (const name of names) {
+    const values = windows
+      .map((window) => window[name])
+      .filter((value): value is number => value !== undefined)
+      .sort((a, b) => a - b);
+    if (values.length === 0) continue;
+    const middle = Math.floor(values.length / 2);
+    const median =
+      values.length % 2 === 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    rates[name] = median / windowSeconds;
+  }
+  return rates;
+}
+
 /**
  * CPU per order net of what the process burns anyway: (CPU during the window − idle rate ×
  * window length) / orders. It can come out slightly negative for a process the orders never

@@ -24,7 +24,7 @@ import { WORKSPACE_ROOT } from '@ecommerce/testing';
 import { step } from '../scripts/run';
 import { renderLatencyChart } from './chart';
 import { readBenchConfig, type BenchConfig } from './config';
-import { CpuMeter, type CpuSample, netCpuPerOrder } from './cpu';
+import { CpuMeter, type CpuSample, IDLE_WINDOWS, idleRates, netCpuPerOrder } from './cpu';
 import { measureFloor, startRawHttpServer } from './floor';
 import { Gateway, refreshShop, seedShop, type Shop } from './gateway';
 import { measureThroughput } from './http-load';
@@ -160,12 +160,16 @@ async function main(): Promise<void> {
     let idle: Record<string, number> = {};
     await phase(`idle CPU over ${config.idleSeconds} s`, async () => {
       await sleep(3_000);
-      const before = meter.sample();
-      await sleep(config.idleSeconds * 1000);
-      const ms = meter.msBetween(before, meter.sample());
-      idle = Object.fromEntries(
-        Object.entries(ms).map(([name, value]) => [name, value / config.idleSeconds]),
-      );
+      const windowSeconds = config.idleSeconds / IDLE_WINDOWS;
+      const windows: Array<Record<string, number>> = [];
+      let before = meter.sample();
+      for (let i = 0; i < IDLE_WINDOWS; i++) {
+        await sleep(windowSeconds * 1000);
+        const after = meter.sample();
+        windows.push(meter.msBetween(before, after));
+        before = after;
+      }
+      idle = idleRates(windows, windowSeconds);
     });
 
     await phase(`CPU per order: ${config.cpuRate}/s for ${config.cpuSeconds} s`, async () => {

@@ -3,6 +3,7 @@
  * ratio next to each. Pure (results in, text out), so the rendering is tested; nothing here
  * fails a run: a missed goal is a row that says so.
  */
+import { IDLE_WINDOWS } from './cpu';
 import type { BenchResults, RateResult } from './results';
 
 export type Verdict = 'met' | 'missed' | 'n/a';
@@ -279,7 +280,7 @@ export function renderReport(results: BenchResults, chartFile?: string): string 
   if (results.cpu) {
     const c = results.cpu;
     out.push(
-      `## CPU per process (idle over ${c.idleSeconds} s; ${c.orders} orders at ${c.rate}/s over a ${num(c.windowSeconds)} s window)`,
+      `## CPU per process (idle: median of ${IDLE_WINDOWS} windows over ${c.idleSeconds} s; ${c.orders} orders at ${c.rate}/s over a ${num(c.windowSeconds)} s window)`,
       '',
       markdownTable(
         ['process', 'idle ms/s', 'window ms', 'per order, net of idle'],
@@ -398,8 +399,8 @@ const METHOD = `## Method
   gives CONFIRMED or CANCELLED and the reason: an upper bound within one poll. A rate is
   saturated when its p99 POST → terminal exceeds 1 s or any order failed; the sweep stops there.
 - **CPU**: utime + stime from /proc/<pid>/stat for each app, the Kafka JVM and the Postgres
-  cluster (postmaster + reaped backends via cutime/cstime + live backends). Idle: a quiet
-  window. Per order: orders at a steady rate, the window running until every order is terminal
+  cluster (postmaster + reaped backends via cutime/cstime + live backends). Idle: per process,
+  the median of consecutive windows of a quiet stretch. Per order: orders at a steady rate, the window running until every order is terminal
   plus a short settle; (CPU − idle rate × window) / orders. No latency polling in that window.
 - **SQL**: \`log_statement = 'all'\` via ALTER SYSTEM + pg_reload_conf for a separate window only
   (restored afterwards, also on failure), statements counted per service database from the
