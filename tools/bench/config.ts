@@ -1,6 +1,6 @@
 /**
  * What a run does, from the environment: BENCH_QUICK=1 for a short run (~3 minutes), else the
- * full one (~10–15 minutes on a 2-core machine). Every window can be overridden.
+ * full one (~8–12 minutes on a 2-core machine). Every window can be overridden.
  */
 export interface BenchConfig {
   quick: boolean;
@@ -47,7 +47,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
       })
     : quick
       ? [2, 10, 35]
-      : [2, 5, 10, 20, 35, 50];
+      : [2, 5, 10, 15, 20, 25, 35, 50];
   return {
     quick,
     gatewayUrl: env['BENCH_GATEWAY_URL'] || undefined,
