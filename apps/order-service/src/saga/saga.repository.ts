@@ -126,7 +126,7 @@ export class SagaRepository {
   async lockOverdue(tx: Tx, now: Date, limit: number): Promise<string[]> {
     const rows = await tx.$queryRaw<Array<{ order_id: string }>>`
       SELECT order_id FROM order_sagas
-      WHERE state IN ('RESERVING', 'PAYING', 'CANCELLING') AND deadline_at <= ${now}
+      WHERE ${overdueAt(now)}
       ORDER BY deadline_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`;
@@ -136,9 +136,7 @@ export class SagaRepository {
   /** Whether {@link lockOverdue} would find a saga (locked or not), in one read-only statement. */
   async anyOverdue(db: Pick<Tx, '$queryRaw'>, now: Date): Promise<boolean> {
     const rows = await db.$queryRaw<unknown[]>`
-      SELECT 1 FROM order_sagas
-      WHERE state IN ('RESERVING', 'PAYING', 'CANCELLING') AND deadline_at <= ${now}
-      LIMIT 1`;
+      SELECT 1 FROM order_sagas WHERE ${overdueAt(now)} LIMIT 1`;
     return rows.length > 0;
   }
 
@@ -197,6 +195,11 @@ export class SagaRepository {
       ),
     );
   }
+}
+
+/** A saga past its deadline at `now` with a step (or the reply a cancellation waits for) in flight. */
+function overdueAt(now: Date): Prisma.Sql {
+  return Prisma.sql`state IN ('RESERVING', 'PAYING', 'CANCELLING') AND deadline_at <= ${now}`;
 }
 
 /**
