@@ -29,7 +29,7 @@ describe('module boundaries', () => {
   it('rejects an import from one app into another', async () => {
     const errors = await boundaryErrors(
       'apps/order-service/src/leak.ts',
-      "import { PrismaService } from '../../user-service/src/database/prisma.service';\nexport const leak = PrismaService;\n",
+      "import { PrismaService } from '../../user-service/src/database';\nexport const leak = PrismaService;\n",
     );
     expect(errors.length).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { backendServiceEnv } from '@ecommerce/config';
 
-/** The name in logs and health reports, the Kafka client id and consumer group, and `ce_source`. */
+/** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
 export const SERVICE_NAME = 'inventory-service';
 
 export const configSchema = z.object({
@@ -16,4 +16,3 @@ export const configSchema = z.object({
 });
 
 export type ServiceConfig = z.output<typeof configSchema>;
-export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -1,18 +1,25 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from './config';
-import { DatabaseModule } from './database/database.module';
-import { MessagingModule } from './messaging/messaging.module';
+import { Module } from '@nestjs/common';
+import { TOPICS } from '@ecommerce/contracts';
+import { DatabaseModule } from '@ecommerce/database';
+import { MessagingModule } from '@ecommerce/messaging';
+import { SERVICE_NAME } from './config';
+import { PrismaService } from './database';
+import { OrderEventsConsumer, UserEventsConsumer } from './notifications/notifications.consumer';
 import { NotificationsModule } from './notifications/notifications.module';
 
-@Module({})
-export class AppModule {
-  static register(config: ServiceConfig): DynamicModule {
-    return {
-      module: AppModule,
-      global: true,
-      imports: [DatabaseModule, MessagingModule, NotificationsModule],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }],
-      exports: [SERVICE_CONFIG],
-    };
-  }
-}
+/** The service: its database, its Kafka side, and one module per capability. */
+@Module({
+  imports: [
+    DatabaseModule.forRoot(PrismaService),
+    MessagingModule.forService({
+      service: SERVICE_NAME,
+      publishes: false,
+      consumers: [
+        { group: 'users', topics: [TOPICS.userEvents], consumer: UserEventsConsumer },
+        { group: 'orders', topics: [TOPICS.orderEvents], consumer: OrderEventsConsumer },
+      ],
+    }),
+    NotificationsModule,
+  ],
+})
+export class AppModule {}

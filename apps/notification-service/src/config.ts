@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { backendServiceEnv, positiveInt } from '@ecommerce/config';
 
+/** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
 export const SERVICE_NAME = 'notification-service';
 
 export const configSchema = z.object({
@@ -35,4 +36,3 @@ export const configSchema = z.object({
 });
 
 export type ServiceConfig = z.output<typeof configSchema>;
-export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -1,17 +1,26 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from './config';
-import { DatabaseModule } from './database/database.module';
+import { Module } from '@nestjs/common';
+import { TOPICS } from '@ecommerce/contracts';
+import { DatabaseModule } from '@ecommerce/database';
+import { MessagingModule } from '@ecommerce/messaging';
+import { SERVICE_NAME } from './config';
+import { PrismaService } from './database';
 import { OrdersModule } from './orders/orders.module';
+import { SagaConsumer } from './saga/saga.consumer';
+import { SagaModule } from './saga/saga.module';
 
-@Module({})
-export class AppModule {
-  static register(config: ServiceConfig): DynamicModule {
-    return {
-      module: AppModule,
-      global: true,
-      imports: [DatabaseModule, OrdersModule],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }],
-      exports: [SERVICE_CONFIG],
-    };
-  }
-}
+/** The service: its database, its Kafka side, and one module per capability. */
+@Module({
+  imports: [
+    DatabaseModule.forRoot(PrismaService),
+    MessagingModule.forService({
+      service: SERVICE_NAME,
+      publishes: true,
+      consumers: [
+        { topics: [TOPICS.inventoryEvents, TOPICS.paymentEvents], consumer: SagaConsumer },
+      ],
+    }),
+    OrdersModule,
+    SagaModule,
+  ],
+})
+export class AppModule {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { backendServiceEnv, positiveInt } from '@ecommerce/config';
 
+/** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
 export const SERVICE_NAME = 'payment-service';
 
 /**
@@ -24,12 +25,15 @@ export const configSchema = z
     )
       .max(10)
       .default(3),
-    PAYMENT_RETRY_BASE_MS: positiveInt('wait before the second provider call, in ms; doubles with each further call').default(
-      100,
-    ),
+    PAYMENT_RETRY_BASE_MS: positiveInt(
+      'wait before the second provider call, in ms; doubles with each further call',
+    ).default(100),
   })
   .superRefine((config, ctx) => {
-    const total = retryWaits(config.PAYMENT_MAX_ATTEMPTS, config.PAYMENT_RETRY_BASE_MS).reduce((a, b) => a + b, 0);
+    const total = retryWaits(config.PAYMENT_MAX_ATTEMPTS, config.PAYMENT_RETRY_BASE_MS).reduce(
+      (a, b) => a + b,
+      0,
+    );
     if (total > RETRY_WAIT_BUDGET_MS) {
       ctx.addIssue({
         code: 'custom',
@@ -40,4 +44,3 @@ export const configSchema = z
   });
 
 export type ServiceConfig = z.output<typeof configSchema>;
-export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -1,18 +1,19 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from './config';
-import { DatabaseModule } from './database/database.module';
-import { MessagingModule } from './messaging/messaging.module';
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '@ecommerce/database';
+import { MessagingModule } from '@ecommerce/messaging';
+import { SERVICE_NAME } from './config';
+import { PrismaService } from './database';
 import { UsersModule } from './users/users.module';
 
-@Module({})
-export class AppModule {
-  static register(config: ServiceConfig): DynamicModule {
-    return {
-      module: AppModule,
-      global: true,
-      imports: [DatabaseModule, MessagingModule, UsersModule],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }],
-      exports: [SERVICE_CONFIG],
-    };
-  }
-}
+/** The service: its database, its Kafka side, and one module per capability. */
+@Module({
+  imports: [
+    DatabaseModule.forRoot(PrismaService),
+    MessagingModule.forService({
+      service: SERVICE_NAME,
+      publishes: true,
+    }),
+    UsersModule,
+  ],
+})
+export class AppModule {}

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { backendServiceEnv, positiveInt } from '@ecommerce/config';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './users/users.validation';
 
+/** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
+export const SERVICE_NAME = 'user-service';
+
 /**
  * A PKCS8 PEM of an Ed25519 private key. `\n` escapes count as line breaks, so the key fits
  * on one line of an env file or docker-compose.yml.
@@ -27,8 +30,18 @@ const REQUIRED_IN_PRODUCTION = ['JWT_PRIVATE_KEY', 'ADMIN_EMAIL', 'ADMIN_PASSWOR
 export const configSchema = z
   .object({
     ...backendServiceEnv,
-    JWT_ISSUER: z.string().trim().min(1).default('ecommerce-platform').describe('`iss` claim of the access tokens'),
-    JWT_AUDIENCE: z.string().trim().min(1).default('ecommerce-api').describe('`aud` claim of the access tokens'),
+    JWT_ISSUER: z
+      .string()
+      .trim()
+      .min(1)
+      .default('ecommerce-platform')
+      .describe('`iss` claim of the access tokens'),
+    JWT_AUDIENCE: z
+      .string()
+      .trim()
+      .min(1)
+      .default('ecommerce-api')
+      .describe('`aud` claim of the access tokens'),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt('lifetime of an access token, in seconds')
       .max(86_400)
       .default(900),
@@ -49,16 +62,21 @@ export const configSchema = z
       .min(PASSWORD_MIN_LENGTH)
       .max(PASSWORD_MAX_LENGTH)
       .optional()
-      .describe('secret: password of the admin account seeded at start (required when NODE_ENV=production)'),
+      .describe(
+        'secret: password of the admin account seeded at start (required when NODE_ENV=production)',
+      ),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
     for (const variable of REQUIRED_IN_PRODUCTION) {
       if (config[variable] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [variable], message: 'required when NODE_ENV=production' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [variable],
+          message: 'required when NODE_ENV=production',
+        });
       }
     }
   });
 
 export type ServiceConfig = z.output<typeof configSchema>;
-export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

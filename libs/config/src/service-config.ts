@@ -5,9 +5,16 @@ import { hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl } from 
 export const backendServiceEnv = {
   NODE_ENV: nodeEnv(),
   LOG_LEVEL: logLevel(),
-  GRPC_HOST: z.string().trim().min(1).default('127.0.0.1').describe('interface the gRPC server binds to'),
+  GRPC_HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('interface the gRPC server binds to'),
   GRPC_PORT: port('port the gRPC server listens on'),
-  METRICS_PORT: port('port of the Prometheus endpoint, GET /metrics, on the same interface as gRPC'),
+  METRICS_PORT: port(
+    'port of the Prometheus endpoint, GET /metrics, on the same interface as gRPC',
+  ),
   DATABASE_URL: postgresUrl("PostgreSQL connection string for this service's own database"),
   DATABASE_POOL_SIZE: positiveInt(
     'connections this process keeps to its database at most (each replica has its own pool)',
@@ -16,8 +23,16 @@ export const backendServiceEnv = {
     'how long a pooled connection may sit unused before it is closed, in ms',
   ).default(300_000),
   KAFKA_BROKERS: hostPortList('comma-separated Kafka bootstrap brokers, host:port'),
-  SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(10_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(
+    10_000,
+  ),
 };
 
 export const backendServiceSchema = z.object(backendServiceEnv);
 export type BackendServiceConfig = z.output<typeof backendServiceSchema>;
+
+/**
+ * Where a service's parsed configuration is provided to its modules (and to the shared ones,
+ * which read the part every backend has: {@link BackendServiceConfig}).
+ */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -1,2 +1,3 @@
+export * from './define-errors';
 export * from './domain-error';
 export * from './grpc-errors';

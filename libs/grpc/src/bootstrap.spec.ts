@@ -2,7 +2,7 @@ import type { DynamicModule, INestMicroservice } from '@nestjs/common';
 import type { Server, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { NestFactory } from '@nestjs/core';
 import { Transport } from '@nestjs/microservices';
-import type { BackendServiceConfig } from '@ecommerce/config';
+import { type BackendServiceConfig, SERVICE_CONFIG } from '@ecommerce/config';
 import { GRPC_SERVICE_NAMES, grpcProtoOptions } from '@ecommerce/contracts';
 import { MetricsServer, onShutdownSignal, type ShutdownOptions } from '@ecommerce/observability';
 import { bootstrapGrpcService } from './bootstrap';
@@ -46,11 +46,32 @@ function check(health: GrpcHealth, service: string): Promise<string> {
   );
 }
 
-function setup(probeIntervalMs?: number) {
+function setup(probeIntervalMs?: number, after: Array<{ checkReady(): Promise<void> }> = []) {
   const events: string[] = [];
   const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+  const probe = {
+    failure: undefined as unknown,
+    calls: 0,
+    /** When set, a probe waits for it: a probe still in flight. */
+    gate: undefined as Promise<void> | undefined,
+  };
+  class FakeCheck {
+    async checkReady(): Promise<void> {
+      probe.calls++;
+      events.push('probe');
+      if (probe.gate) await probe.gate;
+      if (probe.failure !== undefined) throw probe.failure;
+    }
+  }
+  // Each check is its own class, as each provider is; the app resolves the instance.
+  const instances = new Map<unknown, unknown>([[FakeCheck, new FakeCheck()]]);
+  const afterClasses = after.map((instance) => {
+    const type = class AfterCheck {};
+    instances.set(type, instance);
+    return type;
+  });
   const app = {
-    get: jest.fn(() => logger),
+    get: jest.fn((token: unknown) => instances.get(token) ?? logger),
     useLogger: jest.fn(),
     listen: jest.fn(async () => void events.push('listen')),
     close: jest.fn(async () => void events.push('app.close')),
@@ -69,20 +90,6 @@ function setup(probeIntervalMs?: number) {
     .mocked(NestFactory.createMicroservice)
     .mockResolvedValue(app as unknown as INestMicroservice);
 
-  const probe = {
-    failure: undefined as unknown,
-    calls: 0,
-    given: [] as unknown[],
-    /** When set, a probe waits for it: a probe still in flight. */
-    gate: undefined as Promise<void> | undefined,
-  };
-  const readinessProbe = jest.fn(async (given: INestMicroservice) => {
-    probe.calls++;
-    probe.given.push(given);
-    events.push('probe');
-    if (probe.gate) await probe.gate;
-    if (probe.failure !== undefined) throw probe.failure;
-  });
   const module: DynamicModule = { module: class UsersModule {} };
   const boot = () =>
     bootstrapGrpcService({
@@ -90,7 +97,7 @@ function setup(probeIntervalMs?: number) {
       config,
       module,
       grpc: { service: 'user' },
-      readinessProbe,
+      readiness: [FakeCheck, ...afterClasses] as never,
       probeIntervalMs,
     });
 
@@ -135,7 +142,7 @@ describe('bootstrapGrpcService', () => {
     await expect(boot()).resolves.toBe(app);
 
     expect(events).toEqual(['metrics.start', 'listen', 'probe']);
-    expect(probe.given).toEqual([app]);
+    expect(probe.calls).toBe(1);
     expect(await statuses()).toEqual(['SERVING', 'SERVING']);
     expect(app.useLogger).toHaveBeenCalledWith(logger);
     expect(lines(logger.log)).toEqual([
@@ -154,6 +161,33 @@ describe('bootstrapGrpcService', () => {
       'user-service is not ready: health NOT_SERVING (connect ECONNREFUSED 127.0.0.1:5432)',
     ]);
     expect(lines(logger.log)).not.toContainEqual(expect.stringContaining('ready'));
+  });
+
+  it('runs the checks in order: the first failure is the reason, and the later ones are not run', async () => {
+    const later = { checkReady: jest.fn(async () => undefined) };
+    const { boot, logger, probe, statuses } = setup(undefined, [later]);
+    probe.failure = new Error('database is down');
+    await boot();
+    expect(later.checkReady).not.toHaveBeenCalled();
+    expect(lines(logger.warn)).toEqual([
+      'user-service is not ready: health NOT_SERVING (database is down)',
+    ]);
+
+    probe.failure = undefined;
+    later.checkReady.mockRejectedValueOnce(new Error('messaging is not running: not started yet'));
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(later.checkReady).toHaveBeenCalledTimes(1);
+    expect(await statuses()).toEqual(['NOT_SERVING', 'NOT_SERVING']);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(await statuses()).toEqual(['SERVING', 'SERVING']);
+  });
+
+  it('provides the configuration to every module as SERVICE_CONFIG', async () => {
+    const { boot, root } = setup();
+    await boot();
+    const providers = root().providers as Array<{ provide: unknown; useValue: unknown }>;
+    expect(providers.find((p) => p.provide === SERVICE_CONFIG)?.useValue).toBe(config);
+    expect(root().exports).toContain(SERVICE_CONFIG);
   });
 
   it('describes a probe failure that is not an Error by its string form', async () => {

@@ -1,7 +1,7 @@
-import { type DynamicModule, type INestMicroservice, Module } from '@nestjs/common';
+import { type DynamicModule, type INestMicroservice, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import type { BackendServiceConfig } from '@ecommerce/config';
+import { type BackendServiceConfig, SERVICE_CONFIG } from '@ecommerce/config';
 import {
   createMetricsRegistry,
   grpcServerMetricsInterceptor,
@@ -9,6 +9,7 @@ import {
   MetricsModule,
   MetricsServer,
   onShutdownSignal,
+  type ReadinessCheck,
 } from '@ecommerce/observability';
 import { GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
 import { GrpcHealth } from './health';
@@ -22,11 +23,16 @@ export interface GrpcServiceDefinition {
 export interface BootstrapOptions {
   /** The name in logs, traces and health reports, e.g. `user-service`. */
   name: string;
+  /** The parsed configuration, provided to every module as `SERVICE_CONFIG`. */
   config: BackendServiceConfig;
-  module: DynamicModule;
+  /** The service's AppModule. */
+  module: Type | DynamicModule;
   grpc: GrpcServiceDefinition;
-  /** Resolves when everything the service needs (its database...) answers; throws otherwise. */
-  readinessProbe: (app: INestMicroservice) => Promise<void>;
+  /**
+   * The providers whose `checkReady()` must all pass for SERVING, checked in this order (the
+   * first that fails is the reason given): the database, the service's own, messaging.
+   */
+  readiness: readonly Type<ReadinessCheck>[];
   probeIntervalMs?: number;
 }
 
@@ -34,9 +40,9 @@ export interface BootstrapOptions {
 class ServiceRootModule {}
 
 /**
- * Starts a backend the same way everywhere: pino logs, a gRPC server with the standard
- * health service and reflection, SERVING only while `readinessProbe` passes (checked at
- * start and then every few seconds), NOT_SERVING as soon as shutdown begins, and a
+ * Starts a backend the same way everywhere: pino logs, the configuration as `SERVICE_CONFIG`,
+ * a gRPC server with the standard health service and reflection, SERVING only while every
+ * readiness check passes (checked at start and then every few seconds), NOT_SERVING as soon as shutdown begins, and a
  * graceful close on SIGTERM/SIGINT. Prometheus metrics (every gRPC call's status and
  * duration, and whatever the service registers on the injectable `MetricsRegistry`) are
  * served on `METRICS_PORT`.
@@ -53,10 +59,18 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
       MetricsModule.forRoot(registry),
       options.module,
     ],
-    providers: [{ provide: GrpcHealth, useValue: health }],
-    exports: [GrpcHealth],
+    providers: [
+      { provide: GrpcHealth, useValue: health },
+      { provide: SERVICE_CONFIG, useValue: config },
+    ],
+    exports: [GrpcHealth, SERVICE_CONFIG],
   };
-  const serverOptions = grpcServerOptions({ ...grpc, host: config.GRPC_HOST, port: config.GRPC_PORT, health });
+  const serverOptions = grpcServerOptions({
+    ...grpc,
+    host: config.GRPC_HOST,
+    port: config.GRPC_PORT,
+    health,
+  });
   // Nest hands channelOptions to `new grpc.Server(...)`, which takes its interceptors from there.
   serverOptions.options.channelOptions = {
     ...serverOptions.options.channelOptions,
@@ -65,21 +79,28 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
   const app = await NestFactory.createMicroservice(root, { ...serverOptions, bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  const metrics = new MetricsServer({ registry, host: config.GRPC_HOST, port: config.METRICS_PORT, logger });
+  const metrics = new MetricsServer({
+    registry,
+    host: config.GRPC_HOST,
+    port: config.METRICS_PORT,
+    logger,
+  });
 
   let ready: boolean | undefined;
   // Once shutdown has begun, health stays NOT_SERVING: a probe still in flight must not turn it back.
   let shuttingDown = false;
+  const checks = () => options.readiness.map((check) => app.get(check, { strict: false }));
   const probe = async () => {
     try {
-      await options.readinessProbe(app);
+      for (const check of checks()) await check.checkReady();
       if (shuttingDown) return;
       if (ready !== true) logger.log(`${name} is ready: health SERVING`);
       ready = true;
       health.setServing();
     } catch (error) {
       if (shuttingDown) return;
-      if (ready !== false) logger.warn(`${name} is not ready: health NOT_SERVING (${describe(error)})`);
+      if (ready !== false)
+        logger.warn(`${name} is not ready: health NOT_SERVING (${describe(error)})`);
       ready = false;
       health.setNotServing();
     }

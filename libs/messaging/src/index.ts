@@ -54,7 +54,6 @@ export {
   DEFAULT_START_RETRY_MS,
   ServiceMessaging,
   type ServiceConsumerOptions,
-  type ServiceMessagingMessages,
   type ServiceMessagingOptions,
   type ServiceMessagingParts,
 } from './service-messaging';
@@ -65,5 +64,11 @@ export {
   MESSAGING_TABLES_SQL,
   OUTBOX_CHANNEL,
 } from './schema';
-export { activeTraceparent, consumeTraced, publishTraced, publishTracedBatch } from './trace-context';
+export {
+  activeTraceparent,
+  consumeTraced,
+  publishTraced,
+  publishTracedBatch,
+} from './trace-context';
 export { createUuidV7Generator, uuidv7 } from './uuid-v7';
+export * from './nest/messaging.module';

@@ -128,7 +128,6 @@ function setUp(overrides: Partial<ServiceMessagingOptions<SqlExecutor>> = {}) {
     logger,
     registry: new Registry(),
     retryDelayMs: 20,
-    messages: { running: 'messaging running', notRunning: 'not running yet' },
     parts: fakes.parts,
     ...overrides,
   });
@@ -146,14 +145,23 @@ const until = async (check: () => boolean, ms = 2_000): Promise<void> => {
 describe('ServiceMessaging', () => {
   it('assertRunning throws before start and passes once producer, relay and consumer run', async () => {
     const { messaging, fakes, lines } = setUp();
-    expect(() => messaging.assertRunning()).toThrow('not running yet');
+    expect(() => messaging.assertRunning()).toThrow('messaging is not running: not started yet');
     await messaging.start();
     expect(() => messaging.assertRunning()).not.toThrow();
     expect(messaging.isRunning).toBe(true);
     expect(fakes.log).toEqual(['producer.connect', 'relay.start', 'consumer svc.start']);
-    expect(lines).toContainEqual({ level: 'info', fields: {}, message: 'messaging running' });
+    expect(lines).toContainEqual({
+      level: 'info',
+      fields: { outboxRelay: true, consumers: [{ groupId: 'svc', topics: ['t'] }] },
+      message: 'messaging running',
+    });
     await messaging.stop();
-    expect(() => messaging.assertRunning()).toThrow('not running yet');
+    expect(() => messaging.assertRunning()).toThrow('messaging is not running');
+    expect(lines.at(-1)).toEqual({
+      level: 'info',
+      fields: {},
+      message: 'messaging stopped: consumers, outbox relay, producer',
+    });
   });
 
   it('stops in dependency order: consumer, relay, producer', async () => {
@@ -167,7 +175,10 @@ describe('ServiceMessaging', () => {
   it('retries a failed start after retryDelayMs, stopping what it had started first', async () => {
     const { messaging, fakes, lines } = setUp();
     fakes.relayStart.failures.push(new Error('database is down'));
-    await messaging.start();
+    const started = messaging.start();
+    await until(() => fakes.relayStart.calls === 1);
+    expect(() => messaging.assertRunning()).toThrow('messaging is not running: database is down');
+    await started;
     expect(fakes.log).toEqual([
       'producer.connect',
       'relay.start',
@@ -181,14 +192,12 @@ describe('ServiceMessaging', () => {
       fields: { error: 'Error: database is down' },
       message: 'messaging could not start: retrying in 20 ms',
     });
-    // Built once and restarted, unless freshPartsPerAttempt.
-    expect(fakes.built).toEqual({ producers: 1, relays: 1, consumers: ['svc'] });
     messaging.assertRunning();
     await messaging.stop();
   });
 
-  it('builds new parts for every try with freshPartsPerAttempt, handlers registered on each', async () => {
-    const { messaging, fakes } = setUp({ freshPartsPerAttempt: true });
+  it('builds new parts for every try, handlers registered on each', async () => {
+    const { messaging, fakes } = setUp();
     messaging
       .consumer('svc')
       .on(EVENTS.PaymentCaptured, async () => undefined)
@@ -248,41 +257,33 @@ describe('ServiceMessaging', () => {
     expect(() => messaging.assertRunning()).toThrow();
   });
 
-  it('with stopWaitsForStart false, stop returns at once and the start cleans up after itself', async () => {
-    const { messaging, fakes } = setUp({ stopWaitsForStart: false });
-    fakes.producerConnect.held = true;
-    const ensured = messaging.ensureRunning();
-    await until(() => fakes.producerConnect.calls === 1);
-    await messaging.stop();
-    expect(fakes.log).toEqual(['producer.connect']);
-    fakes.producerConnect.release();
-    await expect(ensured).rejects.toThrow('shutdown began while messaging was starting');
-    expect(fakes.log).toEqual(['producer.connect', 'producer.disconnect']);
-    await expect(messaging.ensureRunning()).rejects.toThrow('messaging is stopping');
-  });
-
-  it('ensureRunning makes one try per call, shared by concurrent calls, and reports its failure', async () => {
-    const { messaging, fakes, lines } = setUp({
-      messages: {
-        running: 'up',
-        runningFields: { groupId: 'svc' },
-        notRunning: (lastError) => `not running: ${lastError ?? 'not started yet'}`,
-        stopped: 'messaging stopped',
+  it('runs beforeStart first on every try: while it fails, nothing is built or started', async () => {
+    let seeded = false;
+    let checks = 0;
+    const { messaging, fakes } = setUp({
+      beforeStart: async () => {
+        checks += 1;
+        if (!seeded) throw new Error('catalog not seeded');
       },
     });
-    expect(() => messaging.assertRunning()).toThrow('not running: not started yet');
-    fakes.producerConnect.failures.push(new Error('broker is down'));
-    await expect(messaging.ensureRunning()).rejects.toThrow('broker is down');
-    expect(() => messaging.assertRunning()).toThrow('not running: broker is down');
-    // No retry of its own: the next call tries again.
-    expect(fakes.producerConnect.calls).toBe(1);
-    await Promise.all([messaging.ensureRunning(), messaging.ensureRunning()]);
-    expect(fakes.producerConnect.calls).toBe(2);
-    await messaging.ensureRunning();
-    expect(fakes.producerConnect.calls).toBe(2);
-    expect(lines).toContainEqual({ level: 'info', fields: { groupId: 'svc' }, message: 'up' });
+    const started = messaging.start();
+    await until(() => checks >= 2);
+    expect(fakes.log).toEqual([]);
+    expect(fakes.built).toEqual({ producers: 0, relays: 0, consumers: [] });
+    expect(() => messaging.assertRunning()).toThrow('messaging is not running: catalog not seeded');
+    seeded = true;
+    await started;
+    expect(fakes.log).toEqual(['producer.connect', 'relay.start', 'consumer svc.start']);
     await messaging.stop();
-    expect(lines.at(-1)).toEqual({ level: 'info', fields: {}, message: 'messaging stopped' });
+  });
+
+  it('start is one background loop: calling it again returns the same promise', async () => {
+    const { messaging, fakes } = setUp();
+    const first = messaging.start();
+    expect(messaging.start()).toBe(first);
+    await first;
+    expect(fakes.producerConnect.calls).toBe(1);
+    await messaging.stop();
   });
 
   it('without a database URL runs no relay; several consumers start in turn and stop together', async () => {

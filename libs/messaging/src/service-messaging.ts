@@ -24,20 +24,6 @@ export interface ServiceConsumerOptions<Tx extends SqlExecutor> {
   db: TransactionRunner<Tx>;
   /** kafkajs consumer settings, e.g. `{ partitionsConsumedConcurrently: 3 }`. */
   kafkaConsumer?: InboxConsumerOptions<Tx>['kafkaConsumer'];
-  /** Registers handlers on each consumer built for this group (before it starts). */
-  register?: (consumer: InboxConsumer<Tx>) => void;
-}
-
-/** What the service logs and what its readiness probe says. */
-export interface ServiceMessagingMessages {
-  /** Logged (info) once everything runs, e.g. `'messaging running: outbox relay started'`. */
-  running: string;
-  /** Fields of that line. */
-  runningFields?: Record<string, unknown>;
-  /** The error {@link ServiceMessaging.assertRunning} throws; told the last start failure, if any. */
-  notRunning: string | ((lastError: string | undefined) => string);
-  /** Logged (info) once {@link ServiceMessaging.stop} has stopped what ran; nothing when unset. */
-  stopped?: string;
 }
 
 /** The clients a start is made of; tests swap them for fakes. */
@@ -64,18 +50,10 @@ export interface ServiceMessagingOptions<Tx extends SqlExecutor> {
   /** Between two background tries to start ({@link ServiceMessaging.start}); default 2 s. */
   retryDelayMs?: number;
   /**
-   * true: every try to start builds a new producer, relay and consumers, so no half-started
-   * client is reused. false (default): they are built once, at the first try, and restarted.
+   * Runs before each try to start; when it throws, the try fails and is retried. For what must
+   * hold before the consumers join their groups, e.g. reference data the handlers need.
    */
-  freshPartsPerAttempt?: boolean;
-  /**
-   * true (default): {@link ServiceMessaging.stop} waits for a try to start that is under way,
-   * which stops what it started as soon as it sees the stop. false: it does not wait for that try
-   * (a broker that does not answer keeps kafkajs retrying for a while); the try still cleans up
-   * after itself.
-   */
-  stopWaitsForStart?: boolean;
-  messages: ServiceMessagingMessages;
+  beforeStart?: () => Promise<void>;
   /** For tests: what the producer, relay and consumers are built with. */
   parts?: Partial<ServiceMessagingParts<Tx>>;
 }
@@ -136,13 +114,13 @@ class StoppedWhileStarting extends Error {
  *
  * Starting: {@link start} keeps trying in the background until everything runs, every
  * `retryDelayMs`, so a broker or a database that is down at boot leaves the service up and
- * NOT_SERVING (the readiness probe calls {@link assertRunning}) instead of crashing it;
- * {@link ensureRunning} makes one try (shared by concurrent callers), for a service whose
- * readiness probe starts messaging itself once its own preconditions hold. A try starts the
- * producer, then the relay, then the consumers one by one; when one fails, what it started is
+ * NOT_SERVING (the readiness probe calls {@link assertRunning}) instead of crashing it. A try
+ * builds a new producer, relay and consumers (no half-started client is reused), then starts
+ * the producer, the relay and the consumers one by one; when one fails, what it started is
  * stopped again.
  *
- * Stopping ({@link stop}), before the database closes, in dependency order: the consumers
+ * Stopping ({@link stop}), before the database closes, in dependency order: a try under way
+ * is waited for (it stops what it started as soon as it sees the stop), then the consumers
  * (each finishes its in-flight message and commits, then leaves its group), then the relay (it
  * finishes its batch), then the producer both used. Messages written meanwhile wait in the
  * outbox: nothing is lost.
@@ -154,7 +132,7 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
   private readonly retryDelayMs: number;
   private readonly build: ServiceMessagingParts<Tx>;
   private readonly handlers = new Map<string, ConsumerHandlers<Tx>>();
-  /** The parts of the latest try: reused by the next one unless `freshPartsPerAttempt`. */
+  /** The parts of the latest try (the relay's backlog is read from it). */
   private parts?: Parts<Tx>;
   private running?: Started<Tx>;
   private attempt?: Promise<void>;
@@ -204,11 +182,10 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
     return this.running !== undefined;
   }
 
-  /** For the readiness probe: throws until everything runs. */
+  /** For the readiness probe: throws until everything runs, saying why not. */
   assertRunning(): void {
     if (this.running) return;
-    const { notRunning } = this.options.messages;
-    throw new Error(typeof notRunning === 'string' ? notRunning : notRunning(this.lastError));
+    throw new Error(`messaging is not running: ${this.lastError ?? 'not started yet'}`);
   }
 
   /**
@@ -221,13 +198,6 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
     return this.loop;
   }
 
-  /** Resolves once everything runs; one try (shared by concurrent calls), a failed one is retried by the next call. */
-  ensureRunning(): Promise<void> {
-    if (this.stopping) return Promise.reject(new Error('messaging is stopping'));
-    if (this.running) return Promise.resolve();
-    return this.tryOnce();
-  }
-
   /**
    * Ends the tries to start, then stops what runs: consumers (together), relay, producer. A
    * part that fails to stop is logged and the others are stopped all the same.
@@ -235,15 +205,13 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeUp?.();
-    if (this.options.stopWaitsForStart ?? true) {
-      await this.loop;
-      await this.attempt?.catch(() => undefined);
-    }
+    await this.loop;
+    await this.attempt?.catch(() => undefined);
     const running = this.running;
     this.running = undefined;
     if (!running) return;
     await this.stopStarted(running);
-    if (this.options.messages.stopped) this.logger.info({}, this.options.messages.stopped);
+    this.logger.info({}, 'messaging stopped: consumers, outbox relay, producer');
   }
 
   private async startUntilRunning(): Promise<void> {
@@ -277,12 +245,14 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
   }
 
   private async startParts(): Promise<void> {
-    const parts = this.partsForThisTry();
     const started: Started<Tx> = { consumers: [] };
     const unlessStopping = () => {
       if (this.stopping) throw new StoppedWhileStarting();
     };
     try {
+      await this.options.beforeStart?.();
+      unlessStopping();
+      const parts = this.buildParts();
       await parts.producer.connect();
       started.producer = parts.producer;
       unlessStopping();
@@ -302,12 +272,20 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
       throw error;
     }
     this.running = started;
-    const { running, runningFields = {} } = this.options.messages;
-    this.logger.info(runningFields, running);
+    this.logger.info(
+      {
+        outboxRelay: started.relay !== undefined,
+        consumers: (this.options.consumers ?? []).map(({ groupId, topics }) => ({
+          groupId,
+          topics,
+        })),
+      },
+      'messaging running',
+    );
   }
 
-  private partsForThisTry(): Parts<Tx> {
-    if (this.parts && !this.options.freshPartsPerAttempt) return this.parts;
+  /** A new producer, relay and consumers, each consumer with its group's handlers. */
+  private buildParts(): Parts<Tx> {
     const producer = this.build.producer(this.kafka);
     const { databaseUrl } = this.options;
     const relay =
@@ -331,7 +309,6 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
         onOutcome: this.metrics.onOutcome,
       });
       this.handlers.get(spec.groupId)?.applyTo(consumer);
-      spec.register?.(consumer as InboxConsumer<Tx>);
       return consumer;
     });
     this.parts = { producer, ...(relay ? { relay } : {}), consumers };

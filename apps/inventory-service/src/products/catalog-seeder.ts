@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
-import { PrismaService } from '../database/prisma.service';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import type { ReadinessCheck } from '@ecommerce/observability';
+import { type ServiceConfig } from '../config';
+import { PrismaService } from '../database';
 import { CATALOG } from './catalog';
 
 /**
@@ -9,7 +11,7 @@ import { CATALOG } from './catalog';
  * several instances at once: a second insert of a sku waits for the first and skips it.
  */
 @Injectable()
-export class CatalogSeeder {
+export class CatalogSeeder implements ReadinessCheck {
   private readonly logger = new Logger(CatalogSeeder.name);
   private done: Promise<void> | undefined;
 
@@ -19,10 +21,15 @@ export class CatalogSeeder {
   ) {}
 
   /**
-   * Seeds once per process. The readiness probe calls this until it succeeds, so the
-   * service reports SERVING only once its catalog is in place, and a database that is
-   * down at boot delays seeding instead of crashing the service.
+   * Readiness, and the precondition of messaging's start: the catalog is in place. So the
+   * service reports SERVING, and takes reservations, only once it can price and reserve, and
+   * a database that is down at boot delays seeding instead of crashing the service.
    */
+  checkReady(): Promise<void> {
+    return this.ensureSeeded();
+  }
+
+  /** Seeds once per process; a failure (the database is down) is retried on the next call. */
   ensureSeeded(): Promise<void> {
     if (!this.config.SEED_CATALOG) {
       if (!this.done) {

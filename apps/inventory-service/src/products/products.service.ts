@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { commonV1, inventoryV1 } from '@ecommerce/contracts';
-import { PrismaService } from '../database/prisma.service';
-import { isUniqueViolation } from '../database/prisma-errors';
+import { PrismaService } from '../database';
+import { isUniqueViolation } from '@ecommerce/database';
 import { toProductMessage } from './product.mapper';
 import { productError } from './products.errors';
 import {

@@ -1,7 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { encodeEvent, EVENTS } from '@ecommerce/contracts';
-import { type InboundEvent, type InboxConsumer, Outbox } from '@ecommerce/messaging';
-import type { Tx } from '../database/prisma.service';
+import {
+  type ConsumerHandlers,
+  type EventConsumer,
+  type InboundEvent,
+  Outbox,
+} from '@ecommerce/messaging';
+import type { Tx } from '../database';
 import type { Reply } from './replies';
 import { ReservationsService } from './reservations.service';
 
@@ -12,7 +17,7 @@ import { ReservationsService } from './reservations.service';
  * together or not at all.
  */
 @Injectable()
-export class ReservationsConsumer {
+export class ReservationsConsumer implements EventConsumer<Tx> {
   private readonly logger = new Logger(ReservationsConsumer.name);
 
   constructor(
@@ -20,9 +25,8 @@ export class ReservationsConsumer {
     private readonly outbox: Outbox,
   ) {}
 
-  /** Registers the handlers of inventory.commands.v1 on `consumer` (before it starts). */
-  register(consumer: InboxConsumer<Tx>): InboxConsumer<Tx> {
-    return consumer
+  register(handlers: ConsumerHandlers<Tx>): void {
+    handlers
       .on(EVENTS.ReserveInventory, async (tx, event) =>
         this.answer(tx, event, await this.reservations.reserve(tx, event.payload)),
       )

@@ -5,6 +5,5 @@ import { ReservationsService } from './reservations.service';
 /** Per-order reservations of stock: the inventory side of the order saga (docs/saga.md). */
 @Module({
   providers: [ReservationsService, ReservationsConsumer],
-  exports: [ReservationsConsumer],
 })
 export class ReservationsModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { inventoryEventsV1 } from '@ecommerce/contracts';
 import { PoisonMessageError } from '@ecommerce/messaging';
-import type { Tx } from '../database/prisma.service';
+import type { Tx } from '../database';
 import { checkAvailability, type StockLevel, type UnavailableLine } from './availability';
 import { committed, rejected, released, reserved, type Reply } from './replies';
 import { isUuid, type Line, orderIdOf, parseReserve } from './reservation-command';

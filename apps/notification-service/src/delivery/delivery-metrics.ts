@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_READ_TIMEOUT_MS, timeBoxed } from '@ecommerce/messaging';
 import { counter, createLogger, gauge, MetricsRegistry } from '@ecommerce/observability';
+import { SERVICE_CONFIG } from '@ecommerce/config';
 import type { Counter } from 'prom-client';
-import { SERVICE_CONFIG, SERVICE_NAME, type ServiceConfig } from '../config';
+import { SERVICE_NAME, type ServiceConfig } from '../config';
 import { DeliveryRepository } from './delivery.repository';
 
 /** What became of one delivery attempt. */

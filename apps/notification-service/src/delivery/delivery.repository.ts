@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService } from '../database';
 import type { NotificationType } from '../generated/prisma/client';
 
 /** A notification a sender has claimed: everything it needs to send it and record the outcome. */

@@ -5,7 +5,8 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import { type ServiceConfig } from '../config';
 import { DeliveryMetrics } from './delivery-metrics';
 import { type ClaimedNotification, DeliveryRepository } from './delivery.repository';
 import { Mailer } from './mailer';

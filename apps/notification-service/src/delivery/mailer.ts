@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@ecommerce/config';
 import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import { type ServiceConfig } from '../config';
 
 export interface OutgoingMail {
   to: string;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
-import { NotificationsConsumer } from './notifications.consumer';
+import { OrderEventsConsumer, UserEventsConsumer } from './notifications.consumer';
 import { NotificationsGrpcController } from './notifications.grpc-controller';
 import { NotificationsService } from './notifications.service';
 import { NotifyService } from './notify.service';
@@ -13,6 +13,6 @@ import { NotifyService } from './notify.service';
 @Module({
   imports: [DeliveryModule],
   controllers: [NotificationsGrpcController],
-  providers: [NotificationsService, NotifyService, NotificationsConsumer],
+  providers: [NotificationsService, NotifyService, UserEventsConsumer, OrderEventsConsumer],
 })
 export class NotificationsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { notificationV1 } from '@ecommerce/contracts';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService } from '../database';
 import { notificationErrors } from './notifications.errors';
 import { toNotificationMessage } from './notification.mapper';
 import { parseListQuery } from './notifications.validation';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { orderEventsV1, userEventsV1 } from '@ecommerce/contracts';
 import { afterCommit, PoisonMessageError } from '@ecommerce/messaging';
-import type { PrismaTx } from '../database/prisma.service';
+import type { Tx } from '../database';
 import { MailSender } from '../delivery/mail-sender';
 import {
   type NotificationContent,
@@ -41,7 +41,7 @@ export class NotifyService {
   constructor(private readonly sender: MailSender) {}
 
   /** UserRegistered: remember where to write to this user, welcome them, release what waited. */
-  async userRegistered(tx: PrismaTx, event: userEventsV1.UserRegistered): Promise<void> {
+  async userRegistered(tx: Tx, event: userEventsV1.UserRegistered): Promise<void> {
     const problems = [
       ...(UUID_PATTERN.test(event.userId) ? [] : ['user_id must be a UUID']),
       ...(/^[^@\s]+@[^@\s]+$/.test(event.email) && event.email.length <= 320
@@ -76,7 +76,7 @@ export class NotifyService {
     }
   }
 
-  async orderConfirmed(tx: PrismaTx, event: orderEventsV1.OrderConfirmed): Promise<void> {
+  async orderConfirmed(tx: Tx, event: orderEventsV1.OrderConfirmed): Promise<void> {
     checkOrderEvent('OrderConfirmed', event);
     if (await this.lockLiveUser(tx, event.userId, `OrderConfirmed of order ${event.orderId}`))
       return;
@@ -84,7 +84,7 @@ export class NotifyService {
     await this.record(tx, orderConfirmedNotification(recipient?.name, event), recipient?.email);
   }
 
-  async orderCancelled(tx: PrismaTx, event: orderEventsV1.OrderCancelled): Promise<void> {
+  async orderCancelled(tx: Tx, event: orderEventsV1.OrderCancelled): Promise<void> {
     checkOrderEvent('OrderCancelled', event);
     if (await this.lockLiveUser(tx, event.userId, `OrderCancelled of order ${event.orderId}`))
       return;
@@ -93,7 +93,7 @@ export class NotifyService {
   }
 
   /** UserDeleted: erase the user's address, name and notifications, and keep them erased. */
-  async userDeleted(tx: PrismaTx, event: userEventsV1.UserDeleted): Promise<void> {
+  async userDeleted(tx: Tx, event: userEventsV1.UserDeleted): Promise<void> {
     if (!UUID_PATTERN.test(event.userId))
       throw new PoisonMessageError('UserDeleted: user_id must be a UUID');
     await lockUser(tx, event.userId);
@@ -107,7 +107,7 @@ export class NotifyService {
 
   /** Records the notification once, PENDING; without an address it waits for its user's registration. */
   private async record(
-    tx: PrismaTx,
+    tx: Tx,
     content: NotificationContent,
     to: string | undefined,
   ): Promise<void> {
@@ -142,14 +142,14 @@ export class NotifyService {
    * Locks the user for the rest of the transaction; true (and logged) when the user was deleted,
    * so the event must write nothing about them.
    */
-  private async lockLiveUser(tx: PrismaTx, userId: string, what: string): Promise<boolean> {
+  private async lockLiveUser(tx: Tx, userId: string, what: string): Promise<boolean> {
     await lockUser(tx, userId);
     const erased = await tx.erasedUser.findUnique({ where: { userId } });
     if (erased) this.logger.log(`${what}: user ${userId} was deleted: nothing recorded`);
     return erased !== null;
   }
 
-  private wakeSenderAfterCommit(tx: PrismaTx): void {
+  private wakeSenderAfterCommit(tx: Tx): void {
     afterCommit(tx, () => this.sender.wake());
   }
 }
@@ -166,6 +166,6 @@ function checkOrderEvent(type: string, event: { orderId: string; userId: string 
  * Serialises a user's registration, deletion and order events for the rest of the transaction,
  * so the second to come always sees what the first committed (see the class comment).
  */
-async function lockUser(tx: PrismaTx, userId: string): Promise<void> {
+async function lockUser(tx: Tx, userId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notification:${userId}`}, 0))`;
 }

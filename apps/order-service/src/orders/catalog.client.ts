@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { inventoryV1 } from '@ecommerce/contracts';
 import { ResilientGrpcClient } from '@ecommerce/grpc';
 import { MetricsRegistry } from '@ecommerce/observability';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import { type ServiceConfig } from '../config';
 import { orderError } from './orders.errors';
 
 /**
@@ -17,7 +18,12 @@ export class CatalogClient implements OnModuleDestroy {
   private readonly inventory: ResilientGrpcClient<inventoryV1.InventoryServiceClient>;
 
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig, metrics: MetricsRegistry) {
-    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, undefined, metrics);
+    this.inventory = new ResilientGrpcClient(
+      'inventory',
+      config.INVENTORY_SERVICE_URL,
+      undefined,
+      metrics,
+    );
   }
 
   /** The products among `ids` as they are now (price, currency), and the ids that match none. */

@@ -1,8 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import { Injectable } from '@nestjs/common';
 import type { commonV1, inventoryV1, orderV1 } from '@ecommerce/contracts';
-import { PrismaService } from '../database/prisma.service';
-import { isUniqueViolation } from '../database/prisma-errors';
+import { PrismaService } from '../database';
+import { isUniqueViolation } from '@ecommerce/database';
 import type { Prisma } from '../generated/prisma/client';
 import { CatalogClient } from './catalog.client';
 import { SagaService } from '../saga/saga.service';

@@ -6,9 +6,10 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { withAfterCommit } from '@ecommerce/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
-import { PrismaService } from '../database/prisma.service';
-import type { Tx } from '../messaging/messaging';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import { type ServiceConfig } from '../config';
+import { PrismaService } from '../database';
+import type { Tx } from '../database';
 import { SagaRepository } from './saga.repository';
 import { SagaService } from './saga.service';
 

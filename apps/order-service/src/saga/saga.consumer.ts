@@ -1,11 +1,15 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EVENTS } from '@ecommerce/contracts';
-import { type InboundEvent, PoisonMessageError } from '@ecommerce/messaging';
-import { Messaging, type Tx } from '../messaging/messaging';
+import {
+  type ConsumerHandlers,
+  type EventConsumer,
+  type InboundEvent,
+  PoisonMessageError,
+} from '@ecommerce/messaging';
+import { isUuid } from '@ecommerce/validation';
+import type { Tx } from '../database';
 import type { SagaReply } from './order-saga';
 import { SagaService } from './saga.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The participants' replies (`inventory.events.v1`, `payment.events.v1`) into the saga. Each
@@ -13,14 +17,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * it sends commit together: a reply delivered twice is applied once.
  */
 @Injectable()
-export class SagaConsumer implements OnModuleInit {
-  constructor(
-    private readonly messaging: Messaging,
-    private readonly saga: SagaService,
-  ) {}
+export class SagaConsumer implements EventConsumer<Tx> {
+  constructor(private readonly saga: SagaService) {}
 
-  onModuleInit(): void {
-    this.messaging
+  register(handlers: ConsumerHandlers<Tx>): void {
+    handlers
       .on(EVENTS.InventoryReserved, (tx, e) =>
         this.apply(tx, e, { type: 'InventoryReserved', payload: e.payload }),
       )
@@ -50,7 +51,7 @@ export class SagaConsumer implements OnModuleInit {
   private async apply(tx: Tx, event: InboundEvent<unknown>, reply: SagaReply): Promise<void> {
     const { orderId } = reply.payload;
     // Retrying cannot make either of these right: dead-letter at once.
-    if (!UUID.test(orderId)) {
+    if (!isUuid(orderId)) {
       throw new PoisonMessageError(`${event.type}: order_id "${orderId}" is not a UUID`);
     }
     const decision = await this.saga.apply(tx, orderId.toLowerCase(), reply, event.traceparent);

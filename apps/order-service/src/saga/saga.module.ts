@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MessagingModule } from '../messaging/messaging.module';
 import { DeadlineSweeper } from './deadline-sweeper';
 import { SagaMetrics } from './saga-metrics';
 import { SagaConsumer } from './saga.consumer';
@@ -8,7 +7,6 @@ import { SagaService } from './saga.service';
 
 /** The order saga (docs/saga.md): its steps, the replies that drive it, its deadline. */
 @Module({
-  imports: [MessagingModule],
   providers: [SagaService, SagaRepository, SagaConsumer, DeadlineSweeper, SagaMetrics],
   exports: [SagaService, SagaRepository],
 })

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, type EventDefinition } from '@ecommerce/contracts';
-import { eventMessage } from '@ecommerce/messaging';
+import { eventMessage, Outbox } from '@ecommerce/messaging';
 import { Prisma } from '../generated/prisma/client';
-import { Messaging, type Tx } from '../messaging/messaging';
+import type { Tx } from '../database';
 import type {
   OrderSnapshot,
   SagaDecision,
@@ -45,7 +45,7 @@ export interface LockedSaga {
  */
 @Injectable()
 export class SagaRepository {
-  constructor(private readonly messaging: Messaging) {}
+  constructor(private readonly outbox: Outbox) {}
 
   /** Writes a new order's saga and first timeline steps (one statement), then its first messages. */
   async create(
@@ -184,7 +184,7 @@ export class SagaRepository {
     messages: SagaMessage[],
     traceparent: string | undefined,
   ) {
-    await this.messaging.outbox.enqueueAll(
+    await this.outbox.enqueueAll(
       tx,
       messages.map((message) =>
         eventMessage(EVENTS[message.name] as EventDefinition<unknown>, message.payload, {

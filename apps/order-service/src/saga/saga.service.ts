@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { afterCommit } from '@ecommerce/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
-import type { Tx } from '../messaging/messaging';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import { type ServiceConfig } from '../config';
+import type { Tx } from '../database';
 import {
   type OrderSnapshot,
   type SagaDecision,

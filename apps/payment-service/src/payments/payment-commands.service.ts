@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventDefinition, paymentEventsV1 } from '@ecommerce/contracts';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
-import type { PrismaTx } from '../database/prisma.service';
+import { Outbox } from '@ecommerce/messaging';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import { type ServiceConfig } from '../config';
+import type { Tx } from '../database';
 import type { Payment } from '../generated/prisma/client';
-import { MessagingService } from '../messaging/messaging.service';
 import { PAYMENT_PROVIDER, type PaymentProvider } from '../provider/payment-provider';
 import { captureWithRetries, type RetryPolicy } from './capture-with-retries';
 import { parseCaptureCommand, parseRefundCommand } from './payment-commands.validation';
@@ -42,7 +43,7 @@ export class PaymentCommandsService {
   private readonly retry: RetryPolicy;
 
   constructor(
-    private readonly messaging: MessagingService,
+    private readonly outbox: Outbox,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
@@ -50,19 +51,30 @@ export class PaymentCommandsService {
   }
 
   /** CapturePayment: charge the order once, record the payment, reply with its outcome. */
-  async capture(tx: PrismaTx, message: paymentEventsV1.CapturePayment, context: CommandContext): Promise<Payment> {
+  async capture(
+    tx: Tx,
+    message: paymentEventsV1.CapturePayment,
+    context: CommandContext,
+  ): Promise<Payment> {
     const command = parseCaptureCommand(message);
     await lockOrder(tx, command.orderId);
     const existing = await tx.payment.findUnique({ where: { orderId: command.orderId } });
     if (existing) {
-      this.logger.log(`order ${command.orderId} already has a ${existing.status} payment: nothing charged, answered again`);
+      this.logger.log(
+        `order ${command.orderId} already has a ${existing.status} payment: nothing charged, answered again`,
+      );
       await this.reply(tx, captureReply(existing), context);
       return existing;
     }
 
     const result = await captureWithRetries(
       this.provider,
-      { idempotencyKey: command.orderId, amountCents: command.amountCents, currency: command.currency, method: command.method },
+      {
+        idempotencyKey: command.orderId,
+        amountCents: command.amountCents,
+        currency: command.currency,
+        method: command.method,
+      },
       this.retry,
     );
     const payment = await tx.payment.create({
@@ -80,13 +92,19 @@ export class PaymentCommandsService {
             : { status: 'FAILED', lastError: result.error.slice(0, 500) }),
       },
     });
-    this.logger.log(`order ${payment.orderId}: payment ${payment.status} after ${payment.attempts} provider call(s)`);
+    this.logger.log(
+      `order ${payment.orderId}: payment ${payment.status} after ${payment.attempts} provider call(s)`,
+    );
     await this.reply(tx, captureReply(payment), context);
     return payment;
   }
 
   /** RefundPayment: refund a captured payment once; always answer with PaymentRefunded. */
-  async refund(tx: PrismaTx, message: paymentEventsV1.RefundPayment, context: CommandContext): Promise<Payment | null> {
+  async refund(
+    tx: Tx,
+    message: paymentEventsV1.RefundPayment,
+    context: CommandContext,
+  ): Promise<Payment | null> {
     const { orderId } = parseRefundCommand(message);
     await lockOrder(tx, orderId);
     let payment = await tx.payment.findUnique({ where: { orderId } });
@@ -109,10 +127,10 @@ export class PaymentCommandsService {
     return payment;
   }
 
-  private async reply(tx: PrismaTx, reply: PaymentReply, context: CommandContext): Promise<void> {
+  private async reply(tx: Tx, reply: PaymentReply, context: CommandContext): Promise<void> {
     const { orderId } = reply.payload;
     // Each member of the union pairs an event with its own payload type.
-    await this.messaging.outbox.enqueueEvent(tx, reply.event as EventDefinition<unknown>, reply.payload, {
+    await this.outbox.enqueueEvent(tx, reply.event as EventDefinition<unknown>, reply.payload, {
       key: orderId,
       subject: orderId,
       ...(context.traceparent ? { traceparent: context.traceparent } : {}),
@@ -124,6 +142,6 @@ export class PaymentCommandsService {
  * Serialises everything this service does to one order, for the rest of the transaction: a
  * second delivery of the order's command (a rebalance) waits here, then finds the first one's row.
  */
-async function lockOrder(tx: PrismaTx, orderId: string): Promise<void> {
+async function lockOrder(tx: Tx, orderId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`payment:${orderId}`}, 0))`;
 }

@@ -1,18 +1,16 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EVENTS } from '@ecommerce/contracts';
-import { MessagingService } from '../messaging/messaging.service';
+import type { ConsumerHandlers, EventConsumer } from '@ecommerce/messaging';
+import type { Tx } from '../database';
 import { PaymentCommandsService } from './payment-commands.service';
 
 /** payment.commands.v1 → {@link PaymentCommandsService}, each in its inbox transaction. */
 @Injectable()
-export class PaymentsConsumer implements OnModuleInit {
-  constructor(
-    private readonly messaging: MessagingService,
-    private readonly payments: PaymentCommandsService,
-  ) {}
+export class PaymentsConsumer implements EventConsumer<Tx> {
+  constructor(private readonly payments: PaymentCommandsService) {}
 
-  onModuleInit(): void {
-    this.messaging.consumer
+  register(handlers: ConsumerHandlers<Tx>): void {
+    handlers
       .on(EVENTS.CapturePayment, async (tx, event) => {
         await this.payments.capture(tx, event.payload, { traceparent: event.traceparent });
       })

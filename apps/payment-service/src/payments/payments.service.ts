@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { paymentV1 } from '@ecommerce/contracts';
 import type { FieldError } from '@ecommerce/errors';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService } from '../database';
 import { mayRead, ownerOf } from './payment-access';
 import { paymentErrors } from './payments.errors';
 import { toPaymentMessage } from './payment.mapper';
@@ -19,9 +19,13 @@ export class PaymentsService {
 
   async getByOrder(request: paymentV1.GetPaymentByOrderRequest): Promise<paymentV1.Payment> {
     const problems: FieldError[] = [];
-    if (!UUID_PATTERN.test(request.orderId)) problems.push({ field: 'orderId', message: 'must be a UUID' });
+    if (!UUID_PATTERN.test(request.orderId))
+      problems.push({ field: 'orderId', message: 'must be a UUID' });
     if (!request.callerIsAdmin && !UUID_PATTERN.test(request.callerUserId)) {
-      problems.push({ field: 'callerUserId', message: 'must be a UUID unless the caller is an admin' });
+      problems.push({
+        field: 'callerUserId',
+        message: 'must be a UUID unless the caller is an admin',
+      });
     }
     if (problems.length) throw paymentErrors.validationFailed(problems);
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import { type ServiceConfig } from '../config';
 import { type AccessTokenSettings, signAccessToken, type TokenRole } from './access-tokens';
 import { SigningKeysService } from './signing-keys.service';
 

@@ -1,7 +1,13 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, jwtVerify } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  exportJWK,
+  jwtVerify,
+} from 'jose';
 import { Client } from 'pg';
 import { Logger } from '@nestjs/common';
 import { EVENTS, type userV1 } from '@ecommerce/contracts';
@@ -19,7 +25,7 @@ import {
   WORKSPACE_ROOT,
 } from '@ecommerce/testing';
 import { configSchema } from '../config';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService } from '../database';
 import { AdminSeed } from '../users/admin-seed.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { SigningKeysService } from './signing-keys.service';
@@ -36,7 +42,10 @@ const started: Running[] = [];
 async function startUserService(env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   const app = AppProcess.start('user-service', {
-    ...appEnv('user-service', { grpcPorts: { 'user-service': port }, metricsPorts: { 'user-service': await freePort() } }),
+    ...appEnv('user-service', {
+      grpcPorts: { 'user-service': port },
+      metricsPorts: { 'user-service': await freePort() },
+    }),
     ...env,
   });
   const client: UserClient = new ResilientGrpcClient('user', `127.0.0.1:${port}`, {
@@ -60,7 +69,9 @@ const loginAsAdmin = (client: UserClient) =>
   client.call('login', { email: DEV_ADMIN.email, password: DEV_ADMIN.password });
 
 const jwksOf = async (client: UserClient) =>
-  (await client.call('getJwks', {}, { idempotent: true })).keys.map(({ n: _n, e: _e, ...jwk }) => jwk);
+  (await client.call('getJwks', {}, { idempotent: true })).keys.map(
+    ({ n: _n, e: _e, ...jwk }) => jwk,
+  );
 
 const verifyWith = async (client: UserClient, token: string) =>
   jwtVerify(token, createLocalJWKSet({ keys: await jwksOf(client) }), {
@@ -72,7 +83,10 @@ const verifyWith = async (client: UserClient, token: string) =>
 /** A fresh database with the committed migrations, as `npm run db:migrate` leaves it. */
 describe('user-service signing keys, each test on an empty database', () => {
   const url = databaseUrl('user');
-  const server = () => new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  const server = () =>
+    new Client({
+      connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString(),
+    });
   let name = '';
   let scratchUrl = '';
 
@@ -86,7 +100,9 @@ describe('user-service signing keys, each test on an empty database', () => {
     const folder = join(WORKSPACE_ROOT, 'prisma', 'user', 'migrations');
     const db = new Client({ connectionString: scratchUrl });
     await db.connect();
-    for (const migration of readdirSync(folder).filter((entry) => /^\d+_/.test(entry)).sort()) {
+    for (const migration of readdirSync(folder)
+      .filter((entry) => /^\d+_/.test(entry))
+      .sort()) {
       await db.query(readFileSync(join(folder, migration, 'migration.sql'), 'utf8'));
     }
     await db.end();
@@ -119,25 +135,38 @@ describe('user-service signing keys, each test on an empty database', () => {
     const second = await startUserService({ DATABASE_URL: scratchUrl });
     const { accessToken: later } = await loginAsAdmin(second.client);
     expect(decodeProtectedHeader(later).kid).toBe(kid);
-    await expect(verifyWith(second.client, accessToken)).resolves.toMatchObject({ payload: { role: 'admin' } });
+    await expect(verifyWith(second.client, accessToken)).resolves.toMatchObject({
+      payload: { role: 'admin' },
+    });
     expect((await jwksOf(second.client)).map((key) => key.kid)).toEqual([kid]);
   });
 
   it('agrees on one key and one admin when several instances boot on an empty database at once', async () => {
-    const instances = await Promise.all([1, 2, 3].map(() => startUserService({ DATABASE_URL: scratchUrl })));
+    const instances = await Promise.all(
+      [1, 2, 3].map(() => startUserService({ DATABASE_URL: scratchUrl })),
+    );
     const kids = await Promise.all(
-      instances.map(async ({ client }) => decodeProtectedHeader((await loginAsAdmin(client)).accessToken).kid),
+      instances.map(
+        async ({ client }) => decodeProtectedHeader((await loginAsAdmin(client)).accessToken).kid,
+      ),
     );
     expect(new Set(kids).size).toBe(1);
-    expect(await query<{ kid: string }>('SELECT kid FROM signing_keys WHERE active')).toEqual([{ kid: kids[0] }]);
+    expect(await query<{ kid: string }>('SELECT kid FROM signing_keys WHERE active')).toEqual([
+      { kid: kids[0] },
+    ]);
     expect(await query('SELECT role FROM users')).toEqual([{ role: 'admin' }]);
-    expect(instances.map(({ app }) => app.logs).join('\n')).toMatch(/the admin account \(ADMIN_EMAIL\) exists: left unchanged/);
+    expect(instances.map(({ app }) => app.logs).join('\n')).toMatch(
+      /the admin account \(ADMIN_EMAIL\) exists: left unchanged/,
+    );
   });
 
   it('never overwrites an existing admin account', async () => {
     const first = await startUserService({ DATABASE_URL: scratchUrl });
     await stop(first);
-    const second = await startUserService({ DATABASE_URL: scratchUrl, ADMIN_PASSWORD: 'another admin password' });
+    const second = await startUserService({
+      DATABASE_URL: scratchUrl,
+      ADMIN_PASSWORD: 'another admin password',
+    });
     await expect(loginAsAdmin(second.client)).resolves.toMatchObject({ tokenType: 'Bearer' });
     expect(second.app.logs).toContain('the admin account (ADMIN_EMAIL) exists: left unchanged');
     expect(second.app.logs).not.toContain(DEV_ADMIN.email);
@@ -169,19 +198,30 @@ describe('user-service signing keys, each test on an empty database', () => {
   // run truly at once against the empty database.
   it('lets only one of several simultaneous first boots store a key or create the admin', async () => {
     Logger.overrideLogger(false);
-    const config = parseConfig(configSchema, { ...appEnv('user-service'), DATABASE_URL: scratchUrl });
+    const config = parseConfig(configSchema, {
+      ...appEnv('user-service'),
+      DATABASE_URL: scratchUrl,
+    });
     const pools = [1, 2, 3, 4, 5].map(() => new PrismaService(config));
     try {
-      const keys = await Promise.all(pools.map((prisma) => new SigningKeysService(prisma, config).current()));
+      const keys = await Promise.all(
+        pools.map((prisma) => new SigningKeysService(prisma, config).current()),
+      );
       expect(new Set(keys.map((key) => key.kid)).size).toBe(1);
       const outbox = new Outbox({ source: 'user-service' });
       await Promise.all(
-        pools.map((prisma) => new AdminSeed(prisma, new PasswordHasher(), outbox, config).ensureSeeded()),
+        pools.map((prisma) =>
+          new AdminSeed(prisma, new PasswordHasher(), outbox, config).ensureSeeded(),
+        ),
       );
       expect(await query('SELECT kid FROM signing_keys')).toEqual([{ kid: keys[0]?.kid }]);
-      expect(await query('SELECT email, role FROM users')).toEqual([{ email: DEV_ADMIN.email, role: 'admin' }]);
+      expect(await query('SELECT email, role FROM users')).toEqual([
+        { email: DEV_ADMIN.email, role: 'admin' },
+      ]);
       // Announced once, by the one that created it.
-      expect(await query('SELECT event_type FROM outbox')).toEqual([{ event_type: EVENTS.UserRegistered.type }]);
+      expect(await query('SELECT event_type FROM outbox')).toEqual([
+        { event_type: EVENTS.UserRegistered.type },
+      ]);
     } finally {
       await Promise.all(pools.map((prisma) => prisma.$disconnect()));
       Logger.overrideLogger(['log', 'error', 'warn']);

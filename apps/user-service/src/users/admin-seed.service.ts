@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '../config';
-import { PrismaService } from '../database/prisma.service';
+import { type ServiceConfig } from '../config';
+import { PrismaService } from '../database';
 import { Outbox } from '@ecommerce/messaging';
+import { SERVICE_CONFIG } from '@ecommerce/config';
+import type { ReadinessCheck } from '@ecommerce/observability';
 import { PasswordHasher } from './password-hasher';
 import { enqueueUserRegistered } from './user-events';
 import { normaliseEmail } from './users.validation';
@@ -14,7 +16,7 @@ const ADMIN_NAME = 'Administrator';
  * and a restart must not undo that.
  */
 @Injectable()
-export class AdminSeed {
+export class AdminSeed implements ReadinessCheck {
   private readonly logger = new Logger(AdminSeed.name);
   private seeded?: Promise<void>;
 
@@ -24,6 +26,11 @@ export class AdminSeed {
     private readonly outbox: Outbox,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
+
+  /** Readiness: SERVING only once the admin account exists. */
+  checkReady(): Promise<void> {
+    return this.ensureSeeded();
+  }
 
   /** Seeds once per process; a failure (the database is down) is retried on the next call. */
   ensureSeeded(): Promise<void> {
@@ -61,11 +68,16 @@ export class AdminSeed {
   }
 
   private async reportExisting(email: string): Promise<boolean> {
-    const existing = await this.prisma.user.findUnique({ where: { email }, select: { role: true } });
+    const existing = await this.prisma.user.findUnique({
+      where: { email },
+      select: { role: true },
+    });
     if (!existing) return false;
     // The address itself is not logged: log lines carry no personal data.
-    if (existing.role === 'admin') this.logger.log('the admin account (ADMIN_EMAIL) exists: left unchanged');
-    else this.logger.warn(`ADMIN_EMAIL belongs to a ${existing.role}, not an admin: left unchanged`);
+    if (existing.role === 'admin')
+      this.logger.log('the admin account (ADMIN_EMAIL) exists: left unchanged');
+    else
+      this.logger.warn(`ADMIN_EMAIL belongs to a ${existing.role}, not an admin: left unchanged`);
     return true;
   }
 }

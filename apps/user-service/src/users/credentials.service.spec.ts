@@ -1,5 +1,5 @@
 import { DomainError } from '@ecommerce/errors';
-import type { PrismaService } from '../database/prisma.service';
+import type { PrismaService } from '../database';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import { CredentialsService } from './credentials.service';
 import type { PasswordHasher } from './password-hasher';
@@ -25,13 +25,17 @@ describe('CredentialsService.login', () => {
         return false as const;
       },
     } as unknown as PasswordHasher;
-    const tokens = { issue: async () => ({ accessToken: 'token', expiresIn: 900 }) } as unknown as AccessTokenIssuer;
+    const tokens = {
+      issue: async () => ({ accessToken: 'token', expiresIn: 900 }),
+    } as unknown as AccessTokenIssuer;
     return { service: new CredentialsService(prisma, passwords, tokens), calls };
   }
 
   it('verifies against the dummy hash when the email is unknown, and refuses', async () => {
     const { service, calls } = setup(null);
-    const error = await service.login({ email: 'nobody@example.com', password: 'whatever1' }).catch((e: unknown) => e);
+    const error = await service
+      .login({ email: 'nobody@example.com', password: 'whatever1' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe('INVALID_CREDENTIALS');
     expect(calls).toEqual(['verifyNothing']);
@@ -39,14 +43,18 @@ describe('CredentialsService.login', () => {
 
   it('verifies the stored hash once for a known email with a wrong password, with the same error', async () => {
     const { service, calls } = setup(user, false);
-    const error = await service.login({ email: 'ada@example.com', password: 'wrong-password' }).catch((e: unknown) => e);
+    const error = await service
+      .login({ email: 'ada@example.com', password: 'wrong-password' })
+      .catch((e: unknown) => e);
     expect((error as DomainError).code).toBe('INVALID_CREDENTIALS');
     expect(calls).toEqual(['verify']);
   });
 
   it('issues a bearer token for the right password', async () => {
     const { service, calls } = setup(user, true);
-    await expect(service.login({ email: 'ada@example.com', password: 'right-password' })).resolves.toEqual({
+    await expect(
+      service.login({ email: 'ada@example.com', password: 'right-password' }),
+    ).resolves.toEqual({
       accessToken: 'token',
       tokenType: 'Bearer',
       expiresIn: 900,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { userV1 } from '@ecommerce/contracts';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService } from '../database';
 import { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import { PasswordHasher } from './password-hasher';
 import { userErrors } from './users.errors';
@@ -16,7 +16,9 @@ export class CredentialsService {
   ) {}
 
   async login(request: userV1.LoginRequest): Promise<userV1.LoginResponse> {
-    const user = await this.prisma.user.findUnique({ where: { email: normaliseEmail(request.email) } });
+    const user = await this.prisma.user.findUnique({
+      where: { email: normaliseEmail(request.email) },
+    });
     // Exactly one argon2 verification either way: an unknown email costs as much time as a
     // wrong password, and both get the same error.
     const valid = user

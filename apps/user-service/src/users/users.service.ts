@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { commonV1, userV1 } from '@ecommerce/contracts';
-import { isRecordNotFound, isUniqueViolation } from '../database/prisma-errors';
-import { PrismaService } from '../database/prisma.service';
+import { isRecordNotFound, isUniqueViolation } from '@ecommerce/database';
+import { PrismaService } from '../database';
 import { Outbox } from '@ecommerce/messaging';
 import { PasswordHasher } from './password-hasher';
 import { enqueueUserDeleted, enqueueUserRegistered } from './user-events';
@@ -48,7 +48,9 @@ export class UsersService {
       // unique index on the citext column decides, case-insensitively, and only once.
       // The account and its UserRegistered event commit together (transactional outbox).
       const user = await this.prisma.$transaction(async (tx) => {
-        const created = await tx.user.create({ data: { email, name, passwordHash, role: 'customer' } });
+        const created = await tx.user.create({
+          data: { email, name, passwordHash, role: 'customer' },
+        });
         await enqueueUserRegistered(this.outbox, tx, created);
         return created;
       });
@@ -73,7 +75,9 @@ export class UsersService {
     const problems = fieldErrors({ name: nameProblem(name) });
     if (problems.length) throw userErrors.validationFailed(problems);
     try {
-      return toUserMessage(await this.prisma.user.update({ where: { id: request.id }, data: { name } }));
+      return toUserMessage(
+        await this.prisma.user.update({ where: { id: request.id }, data: { name } }),
+      );
     } catch (error) {
       if (isRecordNotFound(error)) throw userErrors.userNotFound();
       throw error;
@@ -92,7 +96,11 @@ export class UsersService {
       }),
       this.prisma.user.count(),
     ]);
-    const pagination: commonV1.Pagination = { ...page, total, pages: Math.ceil(total / page.limit) };
+    const pagination: commonV1.Pagination = {
+      ...page,
+      total,
+      pages: Math.ceil(total / page.limit),
+    };
     return { data: users.map(toUserMessage), pagination };
   }
 

@@ -1,0 +1,3 @@
+export * from './database.module';
+export * from './prisma-database';
+export * from './prisma-errors';

@@ -1,0 +1,2 @@
+export * from './parse-request';
+export * from './schemas';
