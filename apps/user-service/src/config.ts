@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { backendServiceEnv, positiveInt } from '@ecommerce/config';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './users/users.validation';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './users/user-limits';
 
 /** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
 export const SERVICE_NAME = 'user-service';

@@ -2,6 +2,7 @@ import { type ArgumentMetadata, applyDecorators, type PipeTransform, UsePipes } 
 import { ApiBody, ApiParam, ApiQuery } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FieldError } from '@ecommerce/errors';
+import { fieldName } from '@ecommerce/validation';
 import { openApiSchema } from '../openapi/registry';
 import { ProblemException } from '../problem-details/problem-details';
 
@@ -43,12 +44,6 @@ export function fieldErrors(error: z.ZodError, root: string): FieldError[] {
     field: issue.path.length ? fieldName(issue.path) : root,
     message: issue.message,
   }));
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
 }
 
 /**

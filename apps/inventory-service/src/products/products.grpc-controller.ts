@@ -1,7 +1,7 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { inventoryV1 } from '@ecommerce/contracts';
-import { parseRequest } from '../validation';
-import { ProductsErrorFilter } from './products.errors';
+import { parseRequest } from '@ecommerce/validation';
+import { productErrors } from './products.errors';
 import { ProductsService } from './products.service';
 import {
   createProductSchema,
@@ -14,7 +14,7 @@ import {
 /** The InventoryService gRPC methods of the catalog: validate, delegate, wrap the answer. */
 @Controller()
 @inventoryV1.InventoryServiceControllerMethods()
-@UseFilters(ProductsErrorFilter)
+@UseFilters(productErrors.Filter)
 export class ProductsGrpcController implements inventoryV1.InventoryServiceController {
   constructor(private readonly products: ProductsService) {}
 

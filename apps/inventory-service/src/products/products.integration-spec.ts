@@ -204,7 +204,7 @@ describe('inventory-service products over gRPC', () => {
 
   it('defaults an unset page and limit, and refuses a page size over 100', async () => {
     const page = await inventory.call('listProducts', { page: 0, limit: 0 });
-    expect(page.pagination).toMatchObject({ page: 1, limit: 20 });
+    expect(page.pagination).toMatchObject({ page: 1, limit: 10 });
 
     const error = await failure(inventory.call('listProducts', { page: 1, limit: 101 }));
     expect(error.code).toBe(status.INVALID_ARGUMENT);

@@ -2,17 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { commonV1, inventoryV1 } from '@ecommerce/contracts';
 import { PrismaService } from '../database';
 import { isUniqueViolation } from '@ecommerce/database';
+import type { Paging } from '@ecommerce/validation';
+import { isUuid } from '@ecommerce/validation';
 import { toProductMessage } from './product.mapper';
-import { productError } from './products.errors';
+import { productErrors } from './products.errors';
 import {
   type CreateProductInput,
   MAX_INT4,
-  type PageInput,
   type RestockInput,
 } from './products.validation';
 
 const withStock = { stock: true } as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The catalog and its stock levels. Stock is a row of its own per product with explicit
@@ -36,7 +36,7 @@ export class ProductsService {
       return toProductMessage(created);
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw productError('SKU_TAKEN', `sku ${product.sku} is already taken`, [
+        throw productErrors.create('SKU_TAKEN', `sku ${product.sku} is already taken`, [
           { field: 'sku', message: 'is already taken' },
         ]);
       }
@@ -53,7 +53,7 @@ export class ProductsService {
   async list({
     page,
     limit,
-  }: PageInput): Promise<{ data: inventoryV1.Product[]; pagination: commonV1.Pagination }> {
+  }: Paging): Promise<{ data: inventoryV1.Product[]; pagination: commonV1.Pagination }> {
     const [total, products] = await this.prisma.$transaction([
       this.prisma.product.count(),
       this.prisma.product.findMany({
@@ -82,7 +82,7 @@ export class ProductsService {
       const product = await tx.product.findUnique({ where: { id }, include: withStock });
       if (!product) throw notFound(id);
       if (count === 0) {
-        throw productError(
+        throw productErrors.create(
           'STOCK_LIMIT_EXCEEDED',
           `restocking ${quantity} units would exceed the stock limit of ${MAX_INT4}`,
           [{ field: 'quantity', message: 'would take the stock past its limit' }],
@@ -96,7 +96,7 @@ export class ProductsService {
   async getByIds(ids: string[]): Promise<inventoryV1.GetProductsByIdsResponse> {
     const requested = [...new Set(ids)];
     const lookup = [
-      ...new Set(requested.filter((id) => UUID.test(id)).map((id) => id.toLowerCase())),
+      ...new Set(requested.filter((id) => isUuid(id)).map((id) => id.toLowerCase())),
     ];
     const products = lookup.length
       ? await this.prisma.product.findMany({ where: { id: { in: lookup } }, include: withStock })
@@ -110,5 +110,5 @@ export class ProductsService {
 }
 
 function notFound(id: string) {
-  return productError('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+  return productErrors.create('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '@ecommerce/errors';
-import { parseRequest } from '../validation';
+import { parseRequest } from '@ecommerce/validation';
 import { CATALOG } from './catalog';
 import {
   createProductSchema,
@@ -65,7 +65,7 @@ describe('the other requests', () => {
   });
 
   it('takes gRPC’s 0 as the default page and page size, and caps the page size at 100', () => {
-    expect(parseRequest(listProductsSchema, { page: 0, limit: 0 })).toEqual({ page: 1, limit: 20 });
+    expect(parseRequest(listProductsSchema, { page: 0, limit: 0 })).toEqual({ page: 1, limit: 10 });
     expect(parseRequest(listProductsSchema, { page: 3, limit: 100 })).toEqual({
       page: 3,
       limit: 100,

@@ -1,7 +1,6 @@
 import type { inventoryEventsV1 } from '@ecommerce/contracts';
 import { PoisonMessageError } from '@ecommerce/messaging';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@ecommerce/validation';
 
 /** A quantity of one product. Product ids that are UUIDs are lower-cased (Postgres prints them so). */
 export interface Line {
@@ -12,10 +11,6 @@ export interface Line {
 export interface ReserveRequest {
   orderId: string;
   lines: Line[];
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 /**

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { inventoryEventsV1 } from '@ecommerce/contracts';
+import { isUuid } from '@ecommerce/validation';
 import { PoisonMessageError } from '@ecommerce/messaging';
 import type { Tx } from '../database';
 import { checkAvailability, type StockLevel, type UnavailableLine } from './availability';
 import { committed, rejected, released, reserved, type Reply } from './replies';
-import { isUuid, type Line, orderIdOf, parseReserve } from './reservation-command';
+import { type Line, orderIdOf, parseReserve } from './reservation-command';
 import { nextStep, type StockMove } from './reservation-state';
 
 /** An order's reservation as the saga steps read it (raw SQL: see lockReservation). */

@@ -13,13 +13,16 @@ async function failure(call: Promise<unknown>): Promise<ServiceError> {
     (value) => ({ value }),
     (error: ServiceError) => ({ error }),
   );
-  if (!('error' in outcome)) throw new Error(`expected the call to fail, got ${JSON.stringify(outcome.value)}`);
+  if (!('error' in outcome))
+    throw new Error(`expected the call to fail, got ${JSON.stringify(outcome.value)}`);
   return outcome.error;
 }
 
 describe('notification-service notifications over gRPC', () => {
   // The service's own database, written the way the event consumers will write it.
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl('notification') }) });
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl('notification') }),
+  });
   let app: AppProcess;
   let notifications: ResilientGrpcClient<notificationV1.NotificationServiceClient>;
   const ada = randomUUID();
@@ -29,10 +32,16 @@ describe('notification-service notifications over gRPC', () => {
     const port = await freePort();
     app = AppProcess.start(
       'notification-service',
-      appEnv('notification-service', { grpcPorts: { 'notification-service': port }, metricsPorts: { 'notification-service': await freePort() } }),
+      appEnv('notification-service', {
+        grpcPorts: { 'notification-service': port },
+        metricsPorts: { 'notification-service': await freePort() },
+      }),
     );
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
-    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0 });
+    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+    });
   });
 
   afterAll(async () => {
@@ -47,7 +56,14 @@ describe('notification-service notifications over gRPC', () => {
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
     await db.notification.createMany({
       data: [
-        { userId: ada, type: 'WELCOME', recipient: 'ada@example.com', subject: 'Welcome, Ada', dedupKey: `WELCOME:${ada}`, createdAt: at(0) },
+        {
+          userId: ada,
+          type: 'WELCOME',
+          recipient: 'ada@example.com',
+          subject: 'Welcome, Ada',
+          dedupKey: `WELCOME:${ada}`,
+          createdAt: at(0),
+        },
         {
           userId: ada,
           type: 'ORDER_CONFIRMED',
@@ -66,7 +82,14 @@ describe('notification-service notifications over gRPC', () => {
           dedupKey: `ORDER_CANCELLED:${orderId}`,
           createdAt: at(9),
         },
-        { userId: bob, type: 'WELCOME', recipient: 'bob@example.com', subject: 'Welcome, Bob', dedupKey: `WELCOME:${bob}`, createdAt: at(7) },
+        {
+          userId: bob,
+          type: 'WELCOME',
+          recipient: 'bob@example.com',
+          subject: 'Welcome, Bob',
+          dedupKey: `WELCOME:${bob}`,
+          createdAt: at(7),
+        },
       ],
     });
 
@@ -86,7 +109,11 @@ describe('notification-service notifications over gRPC', () => {
     expect(first.data[0]).not.toHaveProperty('recipient');
     expect(first.data[0]).not.toHaveProperty('dedupKey');
 
-    const second = await notifications.call('listNotifications', { userId: ada, page: 2, limit: 2 });
+    const second = await notifications.call('listNotifications', {
+      userId: ada,
+      page: 2,
+      limit: 2,
+    });
     expect(second.data.map((n) => n.subject)).toEqual(['Welcome, Ada']);
     expect(second.data[0]?.type).toBe(notificationV1.NotificationType.WELCOME);
     expect(second.data[0]?.orderId).toBeUndefined();
@@ -96,7 +123,9 @@ describe('notification-service notifications over gRPC', () => {
   });
 
   it('returns an empty page for a user with no notifications, and for a page past the end', async () => {
-    await expect(notifications.call('listNotifications', { userId: randomUUID(), page: 1, limit: 10 })).resolves.toEqual({
+    await expect(
+      notifications.call('listNotifications', { userId: randomUUID(), page: 1, limit: 10 }),
+    ).resolves.toEqual({
       data: [],
       pagination: { page: 1, limit: 10, total: 0, pages: 0 },
     });
@@ -105,12 +134,14 @@ describe('notification-service notifications over gRPC', () => {
   });
 
   it('answers bad input with INVALID_ARGUMENT and field errors', async () => {
-    const error = await failure(notifications.call('listNotifications', { userId: 'me', page: 1, limit: 500 }));
+    const error = await failure(
+      notifications.call('listNotifications', { userId: 'me', page: 1, limit: 500 }),
+    );
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     expect(errorCodeOf(error)).toBe('VALIDATION_FAILED');
     expect(fieldErrorsOf(error)).toEqual([
       { field: 'userId', message: 'must be a UUID' },
-      { field: 'limit', message: 'must be 1 to 100' },
+      { field: 'limit', message: 'must be at most 100' },
     ]);
   });
 });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { notificationV1 } from '@ecommerce/contracts';
+import { parseRequest } from '@ecommerce/validation';
 import { PrismaService } from '../database';
-import { notificationErrors } from './notifications.errors';
 import { toNotificationMessage } from './notification.mapper';
-import { parseListQuery } from './notifications.validation';
+import { listNotificationsSchema } from './notifications.validation';
 
 /**
  * A user's notifications, whatever their status. The caller (the gateway) passes the user id from
@@ -17,8 +17,7 @@ export class NotificationsService {
   async list(
     request: notificationV1.ListNotificationsRequest,
   ): Promise<notificationV1.ListNotificationsResponse> {
-    const { query, problems } = parseListQuery(request);
-    if (problems.length) throw notificationErrors.validationFailed(problems);
+    const query = parseRequest(listNotificationsSchema, request);
     const where = { userId: query.userId };
     const [notifications, total] = await this.prisma.$transaction([
       this.prisma.notification.findMany({

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { orderEventsV1, userEventsV1 } from '@ecommerce/contracts';
 import { afterCommit, PoisonMessageError } from '@ecommerce/messaging';
+import { isUuid } from '@ecommerce/validation';
 import type { Tx } from '../database';
 import { MailSender } from '../delivery/mail-sender';
 import {
@@ -9,8 +10,6 @@ import {
   orderConfirmedNotification,
   welcomeNotification,
 } from './notification-content';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Turns events into notifications, exactly once per notification key, in the inbox transaction
@@ -43,7 +42,7 @@ export class NotifyService {
   /** UserRegistered: remember where to write to this user, welcome them, release what waited. */
   async userRegistered(tx: Tx, event: userEventsV1.UserRegistered): Promise<void> {
     const problems = [
-      ...(UUID_PATTERN.test(event.userId) ? [] : ['user_id must be a UUID']),
+      ...(isUuid(event.userId) ? [] : ['user_id must be a UUID']),
       ...(/^[^@\s]+@[^@\s]+$/.test(event.email) && event.email.length <= 320
         ? []
         : ['email must be an address']),
@@ -94,8 +93,7 @@ export class NotifyService {
 
   /** UserDeleted: erase the user's address, name and notifications, and keep them erased. */
   async userDeleted(tx: Tx, event: userEventsV1.UserDeleted): Promise<void> {
-    if (!UUID_PATTERN.test(event.userId))
-      throw new PoisonMessageError('UserDeleted: user_id must be a UUID');
+    if (!isUuid(event.userId)) throw new PoisonMessageError('UserDeleted: user_id must be a UUID');
     await lockUser(tx, event.userId);
     const notifications = await tx.notification.deleteMany({ where: { userId: event.userId } });
     const recipients = await tx.recipient.deleteMany({ where: { userId: event.userId } });
@@ -156,8 +154,8 @@ export class NotifyService {
 
 function checkOrderEvent(type: string, event: { orderId: string; userId: string }): void {
   const problems = [
-    ...(UUID_PATTERN.test(event.orderId) ? [] : ['order_id must be a UUID']),
-    ...(UUID_PATTERN.test(event.userId) ? [] : ['user_id must be a UUID']),
+    ...(isUuid(event.orderId) ? [] : ['order_id must be a UUID']),
+    ...(isUuid(event.userId) ? [] : ['user_id must be a UUID']),
   ];
   if (problems.length) throw new PoisonMessageError(`${type}: ${problems.join(', ')}`);
 }

@@ -4,7 +4,7 @@ import { ResilientGrpcClient } from '@ecommerce/grpc';
 import { MetricsRegistry } from '@ecommerce/observability';
 import { SERVICE_CONFIG } from '@ecommerce/config';
 import { type ServiceConfig } from '../config';
-import { orderError } from './orders.errors';
+import { orderErrors } from './orders.errors';
 
 /**
  * The catalog as the order service sees it: inventory-service over gRPC, with a deadline,
@@ -32,7 +32,7 @@ export class CatalogClient implements OnModuleDestroy {
       return await this.inventory.call('getProductsByIds', { ids }, { idempotent: true });
     } catch (error) {
       this.logger.warn(`inventory-service did not answer GetProductsByIds: ${describe(error)}`);
-      throw orderError(
+      throw orderErrors.create(
         'INVENTORY_UNAVAILABLE',
         'the catalog is unavailable right now; try again shortly',
       );

@@ -1,5 +1,5 @@
 import type { OrderStatus } from '../generated/prisma/enums';
-import { orderError } from './orders.errors';
+import { orderErrors } from './orders.errors';
 
 /**
  * The order's status as an explicit state machine (after Vendure's): every change of
@@ -20,7 +20,7 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 /** Returns `to` when the move is allowed; throws ORDER_TRANSITION_NOT_ALLOWED otherwise. */
 export function transition(from: OrderStatus, to: OrderStatus): OrderStatus {
   if (!canTransition(from, to)) {
-    throw orderError(
+    throw orderErrors.create(
       'ORDER_TRANSITION_NOT_ALLOWED',
       from === to ? `the order is already ${from}` : `an order that is ${from} cannot become ${to}`,
     );

@@ -1,15 +1,15 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller, UseFilters } from '@nestjs/common';
 import { orderV1 } from '@ecommerce/contracts';
-import { parseRequest } from '../validation';
-import { OrdersErrorFilter } from './orders.errors';
+import { parseRequest } from '@ecommerce/validation';
+import { orderErrors } from './orders.errors';
 import { OrdersService } from './orders.service';
 import { createOrderSchema, listOrdersSchema, orderQuerySchema } from './orders.validation';
 
 /** The OrderService gRPC methods: validate, delegate, wrap the answer. */
 @Controller()
 @orderV1.OrderServiceControllerMethods()
-@UseFilters(OrdersErrorFilter)
+@UseFilters(orderErrors.Filter)
 export class OrdersGrpcController implements orderV1.OrderServiceController {
   constructor(private readonly orders: OrdersService) {}
 

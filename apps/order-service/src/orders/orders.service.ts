@@ -7,8 +7,9 @@ import type { Prisma } from '../generated/prisma/client';
 import { CatalogClient } from './catalog.client';
 import { SagaService } from '../saga/saga.service';
 import { type OrderWithItems, toOrderMessage, toTimelineEntryMessage } from './order.mapper';
-import { orderError } from './orders.errors';
-import type { Caller, CreateOrderInput, ListOrdersInput, OrderQuery } from './orders.validation';
+import { orderErrors } from './orders.errors';
+import type { Caller } from '@ecommerce/validation';
+import type { CreateOrderInput, ListOrdersInput, OrderQuery } from './orders.validation';
 import { requestHash } from './request-hash';
 
 /** total_cents is an INTEGER column. */
@@ -107,7 +108,7 @@ export class OrdersService {
       );
       if (!decision) throw new Error(`order ${orderId} has no saga`);
       if (decision.refusal === 'ORDER_ALREADY_CANCELLED') {
-        throw orderError('ORDER_ALREADY_CANCELLED', `order ${orderId} is cancelled already`);
+        throw orderErrors.create('ORDER_ALREADY_CANCELLED', `order ${orderId} is cancelled already`);
       }
       return toOrderMessage(
         await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withItems }),
@@ -182,7 +183,7 @@ export class OrdersService {
     );
     if (missingIds.length) {
       const missing = new Set(missingIds.map((id) => id.toLowerCase()));
-      throw orderError(
+      throw orderErrors.create(
         'UNKNOWN_PRODUCT',
         `no such product: ${[...missing].join(', ')}`,
         items.flatMap((item, index) =>
@@ -195,7 +196,7 @@ export class OrdersService {
     const byId = new Map(products.map((product) => [product.id, product]));
     const currencies = [...new Set(products.map((product) => product.currency))];
     if (currencies.length !== 1) {
-      throw orderError(
+      throw orderErrors.create(
         'CURRENCY_MISMATCH',
         `the products are priced in different currencies: ${currencies.sort().join(', ')}`,
         [
@@ -213,7 +214,7 @@ export class OrdersService {
     }));
     const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
     if (totalCents > MAX_TOTAL_CENTS) {
-      throw orderError(
+      throw orderErrors.create(
         'ORDER_TOTAL_TOO_LARGE',
         `the order total ${totalCents} exceeds the limit of ${MAX_TOTAL_CENTS}`,
         [{ field: 'items', message: 'the order total is too large' }],
@@ -229,7 +230,7 @@ function replay(
   hash: string,
 ): CreatedOrder {
   if (earlier.requestHash !== hash) {
-    throw orderError(
+    throw orderErrors.create(
       'IDEMPOTENCY_KEY_REUSED',
       'this Idempotency-Key was already used for a different request; use a new key for a new order',
     );
@@ -243,5 +244,5 @@ function visibleTo(caller: Caller, orderId: string): Prisma.OrderWhereInput {
 }
 
 function notFound(orderId: string) {
-  return orderError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+  return orderErrors.create('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
 }

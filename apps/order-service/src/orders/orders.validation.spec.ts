@@ -1,6 +1,6 @@
 import { orderV1 } from '@ecommerce/contracts';
 import { DomainError } from '@ecommerce/errors';
-import { parseRequest } from '../validation';
+import { parseRequest } from '@ecommerce/validation';
 import { createOrderSchema, listOrdersSchema, orderQuerySchema } from './orders.validation';
 
 const USER = '5f0c1c9e-8d1a-4c1e-9a53-3d0a3f0f9b10';
@@ -115,7 +115,7 @@ describe('reads', () => {
     ).toEqual({
       ...list,
       page: 1,
-      limit: 20,
+      limit: 10,
       status: undefined,
     });
     expect(

@@ -1,18 +1,14 @@
 import { z } from 'zod';
 import { orderV1 } from '@ecommerce/contracts';
+import { caller, paging, uuid } from '@ecommerce/validation';
 import type { OrderStatus } from '../generated/prisma/enums';
 
 export const MAX_ITEMS = 50;
 export const MAX_QUANTITY = 100;
 export const DEFAULT_PAYMENT_METHOD = 'pm_card_visa';
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-/** Postgres's uuid format, lower-cased as Postgres returns it, so ids compare as strings. */
-const uuid = z.guid('must be a UUID').transform((id) => id.toLowerCase());
 
 const line = z.object({
-  productId: uuid,
+  productId: uuid(),
   quantity: z
     .int(`must be a whole number from 1 to ${MAX_QUANTITY}`)
     .min(1, 'must be at least 1')
@@ -20,7 +16,7 @@ const line = z.object({
 });
 
 export const createOrderSchema = z.object({
-  userId: uuid,
+  userId: uuid(),
   items: z
     .array(line)
     .min(1, 'must have at least one item')
@@ -50,11 +46,8 @@ export const createOrderSchema = z.object({
 });
 export type CreateOrderInput = z.output<typeof createOrderSchema>;
 
-/** Who asks: ownership is checked against this on every read. */
-const caller = { callerUserId: uuid, callerIsAdmin: z.boolean() };
-export type Caller = { callerUserId: string; callerIsAdmin: boolean };
-
-export const orderQuerySchema = z.object({ orderId: uuid, ...caller });
+/** Who asks (`caller`): ownership is checked against it on every read. */
+export const orderQuerySchema = z.object({ orderId: uuid(), ...caller });
 export type OrderQuery = z.output<typeof orderQuerySchema>;
 
 const STATUS_FILTER: Readonly<Record<string, OrderStatus | undefined>> = {
@@ -66,16 +59,7 @@ const STATUS_FILTER: Readonly<Record<string, OrderStatus | undefined>> = {
 
 export const listOrdersSchema = z.object({
   ...caller,
-  // 0 (gRPC's unset) means the default; page is 1-based.
-  page: z
-    .int('must be a whole number')
-    .min(0, 'must be at least 1')
-    .transform((page) => page || 1),
-  limit: z
-    .int('must be a whole number')
-    .min(0, 'must be at least 1')
-    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
-    .transform((limit) => limit || DEFAULT_PAGE_SIZE),
+  ...paging,
   status: z
     .string()
     .refine(

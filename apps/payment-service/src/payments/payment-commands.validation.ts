@@ -1,8 +1,8 @@
 import type { paymentEventsV1 } from '@ecommerce/contracts';
 import { PoisonMessageError } from '@ecommerce/messaging';
+import { isUuid } from '@ecommerce/validation';
 import { DEFAULT_METHOD } from '../provider/simulated-provider';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The `amount_cents` column is a Postgres integer. */
 const MAX_AMOUNT_CENTS = 2_147_483_647;
 const METHOD_MAX_LENGTH = 64;
@@ -24,9 +24,13 @@ export interface CaptureCommand {
  */
 export function parseCaptureCommand(command: paymentEventsV1.CapturePayment): CaptureCommand {
   const problems: string[] = [];
-  if (!UUID_PATTERN.test(command.orderId)) problems.push('order_id must be a UUID');
-  if (!UUID_PATTERN.test(command.userId)) problems.push('user_id must be a UUID');
-  if (!Number.isSafeInteger(command.amountCents) || command.amountCents < 0 || command.amountCents > MAX_AMOUNT_CENTS) {
+  if (!isUuid(command.orderId)) problems.push('order_id must be a UUID');
+  if (!isUuid(command.userId)) problems.push('user_id must be a UUID');
+  if (
+    !Number.isSafeInteger(command.amountCents) ||
+    command.amountCents < 0 ||
+    command.amountCents > MAX_AMOUNT_CENTS
+  ) {
     problems.push(`amount_cents must be 0 to ${MAX_AMOUNT_CENTS}`);
   }
   if (!/^[A-Z]{3}$/.test(command.currency)) problems.push('currency must be an ISO 4217 code');
@@ -43,6 +47,7 @@ export function parseCaptureCommand(command: paymentEventsV1.CapturePayment): Ca
 
 /** The order id of a RefundPayment, or {@link PoisonMessageError}. */
 export function parseRefundCommand(command: paymentEventsV1.RefundPayment): { orderId: string } {
-  if (!UUID_PATTERN.test(command.orderId)) throw new PoisonMessageError('RefundPayment: order_id must be a UUID');
+  if (!isUuid(command.orderId))
+    throw new PoisonMessageError('RefundPayment: order_id must be a UUID');
   return { orderId: command.orderId.toLowerCase() };
 }

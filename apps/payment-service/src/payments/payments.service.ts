@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { paymentV1 } from '@ecommerce/contracts';
-import type { FieldError } from '@ecommerce/errors';
+import { parseRequest } from '@ecommerce/validation';
 import { PrismaService } from '../database';
 import { mayRead, ownerOf } from './payment-access';
 import { paymentErrors } from './payments.errors';
 import { toPaymentMessage } from './payment.mapper';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { getPaymentByOrderSchema } from './payments.validation';
 
 /**
  * Reads of payments. The saga writes them (payment commands over Kafka); gRPC only reads.
@@ -18,20 +17,11 @@ export class PaymentsService {
   constructor(private readonly prisma: PrismaService) {}
 
   async getByOrder(request: paymentV1.GetPaymentByOrderRequest): Promise<paymentV1.Payment> {
-    const problems: FieldError[] = [];
-    if (!UUID_PATTERN.test(request.orderId))
-      problems.push({ field: 'orderId', message: 'must be a UUID' });
-    if (!request.callerIsAdmin && !UUID_PATTERN.test(request.callerUserId)) {
-      problems.push({
-        field: 'callerUserId',
-        message: 'must be a UUID unless the caller is an admin',
-      });
-    }
-    if (problems.length) throw paymentErrors.validationFailed(problems);
-
-    const payment = await this.prisma.payment.findUnique({ where: { orderId: request.orderId } });
+    const { orderId } = parseRequest(getPaymentByOrderSchema, request);
+    const payment = await this.prisma.payment.findUnique({ where: { orderId } });
     // Someone else's payment gets the same answer as none at all.
-    if (!payment || !mayRead(request, ownerOf(payment))) throw paymentErrors.paymentNotFound();
+    if (!payment || !mayRead(request, ownerOf(payment)))
+      throw paymentErrors.create('PAYMENT_NOT_FOUND', 'payment not found');
     return toPaymentMessage(payment);
   }
 }

@@ -24,7 +24,7 @@ export class CredentialsService {
     const valid = user
       ? await this.passwords.verify(user.passwordHash, request.password)
       : await this.passwords.verifyNothing(request.password);
-    if (!user || !valid) throw userErrors.invalidCredentials();
+    if (!user || !valid) throw userErrors.create('INVALID_CREDENTIALS', 'invalid email or password');
 
     const { accessToken, expiresIn } = await this.tokens.issue({ id: user.id, role: user.role });
     return { accessToken, tokenType: 'Bearer', expiresIn };

@@ -2,12 +2,12 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { userV1 } from '@ecommerce/contracts';
 import { SigningKeysService } from '../tokens/signing-keys.service';
 import { CredentialsService } from './credentials.service';
-import { UserErrorFilter } from './users.errors';
+import { userErrors } from './users.errors';
 import { UsersService } from './users.service';
 
-/** ecommerce.user.v1.UserService over gRPC; every failure leaves through UserErrorFilter. */
+/** ecommerce.user.v1.UserService over gRPC; every failure leaves through userErrors.Filter. */
 @Controller()
-@UseFilters(UserErrorFilter)
+@UseFilters(userErrors.Filter)
 @userV1.UserServiceControllerMethods()
 export class UsersGrpcController implements userV1.UserServiceController {
   constructor(
@@ -25,7 +25,7 @@ export class UsersGrpcController implements userV1.UserServiceController {
   }
 
   async getUser(request: userV1.GetUserRequest): Promise<userV1.GetUserResponse> {
-    return { user: await this.users.get(request.id) };
+    return { user: await this.users.get(request) };
   }
 
   async updateUser(request: userV1.UpdateUserRequest): Promise<userV1.UpdateUserResponse> {
@@ -37,7 +37,7 @@ export class UsersGrpcController implements userV1.UserServiceController {
   }
 
   async deleteUser(request: userV1.DeleteUserRequest): Promise<userV1.DeleteUserResponse> {
-    await this.users.delete(request.id);
+    await this.users.delete(request);
     return {};
   }
 

@@ -223,6 +223,6 @@ describe('user-service over gRPC', () => {
 
     const page = await failure(users.call('listUsers', { page: 1, limit: 101 }));
     expect(page.code).toBe(status.INVALID_ARGUMENT);
-    expect(fieldErrorsOf(page)).toEqual([{ field: 'limit', message: 'must be 1 to 100' }]);
+    expect(fieldErrorsOf(page)).toEqual([{ field: 'limit', message: 'must be at most 100' }]);
   });
 });

@@ -3,18 +3,16 @@ import type { commonV1, userV1 } from '@ecommerce/contracts';
 import { isRecordNotFound, isUniqueViolation } from '@ecommerce/database';
 import { PrismaService } from '../database';
 import { Outbox } from '@ecommerce/messaging';
+import { parseRequest } from '@ecommerce/validation';
 import { PasswordHasher } from './password-hasher';
 import { enqueueUserDeleted, enqueueUserRegistered } from './user-events';
 import { userErrors } from './users.errors';
 import { toUserMessage } from './user.mapper';
 import {
-  emailProblem,
-  fieldErrors,
-  idProblem,
-  nameProblem,
-  normaliseEmail,
-  parsePage,
-  passwordProblem,
+  listUsersSchema,
+  registerSchema,
+  updateUserSchema,
+  userIdSchema,
 } from './users.validation';
 
 /**
@@ -33,16 +31,8 @@ export class UsersService {
   ) {}
 
   async register(request: userV1.RegisterRequest): Promise<userV1.User> {
-    const email = normaliseEmail(request.email);
-    const name = request.name.trim();
-    const problems = fieldErrors({
-      email: emailProblem(email),
-      password: passwordProblem(request.password),
-      name: nameProblem(name),
-    });
-    if (problems.length) throw userErrors.validationFailed(problems);
-
-    const passwordHash = await this.passwords.hash(request.password);
+    const { email, password, name } = parseRequest(registerSchema, request);
+    const passwordHash = await this.passwords.hash(password);
     try {
       // No "is it taken?" query first: two registrations at once would both pass it. The
       // unique index on the citext column decides, case-insensitively, and only once.
@@ -56,38 +46,32 @@ export class UsersService {
       });
       return toUserMessage(user);
     } catch (error) {
-      if (isUniqueViolation(error)) throw userErrors.emailTaken();
+      if (isUniqueViolation(error)) throw userErrors.create('EMAIL_TAKEN', 'this email is already registered');
       throw error;
     }
   }
 
-  async get(id: string): Promise<userV1.User> {
-    this.checkId(id);
+  async get(request: userV1.GetUserRequest): Promise<userV1.User> {
+    const { id } = parseRequest(userIdSchema, request);
     const user = await this.prisma.user.findUnique({ where: { id } });
-    if (!user) throw userErrors.userNotFound();
+    if (!user) throw userErrors.create('USER_NOT_FOUND', 'user not found');
     return toUserMessage(user);
   }
 
   async update(request: userV1.UpdateUserRequest): Promise<userV1.User> {
-    this.checkId(request.id);
-    if (request.name === undefined) return this.get(request.id);
-    const name = request.name.trim();
-    const problems = fieldErrors({ name: nameProblem(name) });
-    if (problems.length) throw userErrors.validationFailed(problems);
+    const { id, name } = parseRequest(updateUserSchema, request);
+    if (name === undefined) return this.get({ id });
     try {
-      return toUserMessage(
-        await this.prisma.user.update({ where: { id: request.id }, data: { name } }),
-      );
+      return toUserMessage(await this.prisma.user.update({ where: { id }, data: { name } }));
     } catch (error) {
-      if (isRecordNotFound(error)) throw userErrors.userNotFound();
+      if (isRecordNotFound(error)) throw userErrors.create('USER_NOT_FOUND', 'user not found');
       throw error;
     }
   }
 
   /** Newest first; ties on the creation time are broken by id, so pages never overlap. */
   async list(request: userV1.ListUsersRequest): Promise<userV1.ListUsersResponse> {
-    const { page, problems } = parsePage(request);
-    if (problems.length) throw userErrors.validationFailed(problems);
+    const page = parseRequest(listUsersSchema, request);
     const [users, total] = await this.prisma.$transaction([
       this.prisma.user.findMany({
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -108,18 +92,13 @@ export class UsersService {
    * The account and its UserDeleted event commit together (transactional outbox): the services
    * holding a copy of the user's email and name erase it when the event reaches them.
    */
-  async delete(id: string): Promise<void> {
-    this.checkId(id);
+  async delete(request: userV1.DeleteUserRequest): Promise<void> {
+    const { id } = parseRequest(userIdSchema, request);
     const deleted = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.user.deleteMany({ where: { id } });
       if (count > 0) await enqueueUserDeleted(this.outbox, tx, id, new Date());
       return count > 0;
     });
-    if (!deleted) throw userErrors.userNotFound();
-  }
-
-  private checkId(id: string): void {
-    const problems = fieldErrors({ id: idProblem(id) });
-    if (problems.length) throw userErrors.validationFailed(problems);
+    if (!deleted) throw userErrors.create('USER_NOT_FOUND', 'user not found');
   }
 }

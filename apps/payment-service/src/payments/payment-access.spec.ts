@@ -1,15 +1,4 @@
-import { status } from '@grpc/grpc-js';
 import { mayRead } from './payment-access';
-import { PAYMENT_ERROR_CODES, paymentErrors, paymentErrorStatus } from './payments.errors';
-
-describe('paymentErrorStatus', () => {
-  it('maps each domain error to the status the proto documents, and anything else to INTERNAL', () => {
-    expect(paymentErrorStatus(paymentErrors.validationFailed([]).code)).toBe(status.INVALID_ARGUMENT);
-    expect(paymentErrorStatus(paymentErrors.paymentNotFound().code)).toBe(status.NOT_FOUND);
-    for (const code of PAYMENT_ERROR_CODES) expect(paymentErrorStatus(code)).not.toBe(status.INTERNAL);
-    expect(paymentErrorStatus('SOMETHING_ELSE')).toBe(status.INTERNAL);
-  });
-});
 
 describe('mayRead', () => {
   const ada = '6f1c2a4e-8a7d-4a8e-9d61-1f0a3b2c4d5e';

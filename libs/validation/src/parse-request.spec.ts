@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '@ecommerce/errors';
-import { fieldName, parseRequest } from './validation';
+import { fieldName, parseRequest } from './parse-request';
 
 describe('fieldName', () => {
   it('names nested fields the way clients write them', () => {

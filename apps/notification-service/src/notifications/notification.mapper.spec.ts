@@ -1,43 +1,8 @@
-import { status } from '@grpc/grpc-js';
 import { notificationV1 } from '@ecommerce/contracts';
 import type { Notification } from '../generated/prisma/client';
 import { toNotificationMessage } from './notification.mapper';
-import {
-  NOTIFICATION_ERROR_CODES,
-  notificationErrors,
-  notificationErrorStatus,
-} from './notifications.errors';
-import { parseListQuery } from './notifications.validation';
 
 const userId = '6f1c2a4e-8a7d-4a8e-9d61-1f0a3b2c4d5e';
-
-describe('notificationErrorStatus', () => {
-  it('maps each domain error to its status, and anything else to INTERNAL', () => {
-    expect(notificationErrorStatus(notificationErrors.validationFailed([]).code)).toBe(
-      status.INVALID_ARGUMENT,
-    );
-    for (const code of NOTIFICATION_ERROR_CODES)
-      expect(notificationErrorStatus(code)).not.toBe(status.INTERNAL);
-    expect(notificationErrorStatus('SOMETHING_ELSE')).toBe(status.INTERNAL);
-  });
-});
-
-describe('parseListQuery', () => {
-  it('reads 0 (unset in proto3) as page 1 and the default page size', () => {
-    expect(parseListQuery({ userId, page: 0, limit: 0 })).toEqual({
-      query: { userId, page: 1, limit: 10 },
-      problems: [],
-    });
-  });
-
-  it('wants a user UUID, a page of 1 or more and a limit of 1 to 100', () => {
-    expect(parseListQuery({ userId: 'me', page: -2, limit: 101 }).problems).toEqual([
-      { field: 'userId', message: 'must be a UUID' },
-      { field: 'page', message: 'must be 1 or more' },
-      { field: 'limit', message: 'must be 1 to 100' },
-    ]);
-  });
-});
 
 describe('toNotificationMessage', () => {
   const row: Notification = {
