@@ -78,7 +78,8 @@ export class Messaging
 {
   private readonly messaging: ServiceMessaging<SqlExecutor>;
   private readonly groups: Array<{ groupId: string; consumer: ConsumerDefinition['consumer'] }>;
-  private readonly stopping = new AbortController();
+  /** Ends the boot's wait for messaging: once it runs, or once shutdown begins. */
+  private readonly bootWait = new AbortController();
 
   constructor(
     @Inject(OPTIONS) private readonly options: MessagingModuleOptions,
@@ -116,11 +117,12 @@ export class Messaging
       const handlers = this.messaging.consumer(groupId) as never;
       this.moduleRef.get(consumer, { strict: false }).register(handlers);
     }
-    const { signal } = this.stopping;
+    const { signal } = this.bootWait;
     await Promise.race([
       this.messaging.start(),
       sleep(BOOT_WAIT_MS, undefined, { signal }).catch(() => undefined),
     ]);
+    this.bootWait.abort();
   }
 
   /** Throws until the producer, the relay and every consumer run. */
@@ -129,7 +131,7 @@ export class Messaging
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
+    this.bootWait.abort();
     await this.messaging.stop();
   }
 
