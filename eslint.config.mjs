@@ -7,7 +7,57 @@ import nx from '@nx/eslint-plugin';
  * `scope:*` tag (who owns it) and a `type:*` tag (what it is). A backend service may use
  * its own code and the shared libs; the gateway may use the shared libs (contracts
  * included) only; no project imports an app (Nx forbids that on its own).
+ *
+ * Test support (`libs/testing`, tagged `type:testing`) is for tests only: production code of
+ * an app or a lib may not import it; their spec files may.
  */
+
+const SCOPES = [
+  { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:user', onlyDependOnLibsWithTags: ['scope:shared', 'scope:user'] },
+  { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:shared', 'scope:order'] },
+  { sourceTag: 'scope:payment', onlyDependOnLibsWithTags: ['scope:shared', 'scope:payment'] },
+  { sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:shared', 'scope:inventory'] },
+  { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
+];
+
+/** Whatever only tests run: the test support itself and the e2e project. */
+const TEST_PROJECTS = [
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+];
+
+/** Nx applies tags per project, not per file: the spec files get the second set (below). */
+const PRODUCTION_TYPES = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  ...TEST_PROJECTS,
+];
+const TEST_TYPES = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+  ...TEST_PROJECTS,
+];
+
+const moduleBoundaries = (types) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    // The test support uses the libs it tests (messaging, kafka, grpc...), and their spec files
+    // use it back: a cycle through test files only, since production files may not import it.
+    // tools/lint/module-boundaries.integration-spec.ts checks that production files alone form
+    // no cycle, which this exception would otherwise hide.
+    ignoredCircularDependencies: [['testing', '*']],
+    depConstraints: [...SCOPES, ...types],
+  },
+];
+
+/** Tests, beside the code they test, and the Jest setup files. */
+const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'tools/jest/**'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -23,28 +73,14 @@ export default [
       parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
     },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:user', onlyDependOnLibsWithTags: ['scope:shared', 'scope:user'] },
-            { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:shared', 'scope:order'] },
-            { sourceTag: 'scope:payment', onlyDependOnLibsWithTags: ['scope:shared', 'scope:payment'] },
-            { sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:shared', 'scope:inventory'] },
-            { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries(PRODUCTION_TYPES),
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(TEST_TYPES) },
   },
   {
     // Build configuration is tooling, not architecture: it may load the shared webpack preset.

@@ -1,6 +1,11 @@
 import request from 'supertest';
-import { expectProblem, newCustomer, products, type TestUser } from './support/api';
-import { ExtraGateways } from './support/gateways';
+import {
+  expectProblem,
+  ExtraGateways,
+  newCustomer,
+  products,
+  type TestUser,
+} from '@ecommerce/testing/e2e';
 
 /** Gateways of this test's own, beside the suite's, with their own ORDER_BACKLOG_LIMIT. */
 const gateways = new ExtraGateways();

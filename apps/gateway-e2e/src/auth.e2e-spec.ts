@@ -1,4 +1,10 @@
-import { api, expectProblem, invalidFields, newCustomer, uniqueEmail } from './support/api';
+import {
+  api,
+  expectProblem,
+  invalidFields,
+  newCustomer,
+  uniqueEmail,
+} from '@ecommerce/testing/e2e';
 
 describe('auth: register and login', () => {
   it('POST /auth/register → 201 with the account, never a password or hash', async () => {

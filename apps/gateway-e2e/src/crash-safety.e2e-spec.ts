@@ -4,19 +4,22 @@ import { Client } from 'pg';
 import { EVENTS } from '@ecommerce/contracts';
 import { RELAY_DEFAULTS } from '@ecommerce/messaging';
 import { type BackendName, waitFor } from '@ecommerce/testing';
-import { api, newCustomer, stack, type TestUser } from './support/api';
 import {
+  api,
   available,
   getPayment,
+  newCustomer,
   newProduct,
   notificationsFor,
   type Order,
   type Product,
+  stack,
   StockWatch,
+  type TestUser,
   timelineSteps,
   waitForNotifications,
   waitForTerminal,
-} from './support/saga';
+} from '@ecommerce/testing/e2e';
 
 /**
  * Invariants of shared/API.md under crashes: a service is SIGKILLed (no shutdown hook runs, its

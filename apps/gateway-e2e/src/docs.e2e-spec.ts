@@ -1,4 +1,4 @@
-import { api } from './support/api';
+import { api } from '@ecommerce/testing/e2e';
 
 const ROUTES = [
   ['post', '/api/v1/auth/register'],

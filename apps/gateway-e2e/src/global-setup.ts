@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import {
+  ALL_CONSUMER_GROUPS,
   APP_NAMES,
   appLogFile,
   E2E_STATE_FILE,
@@ -13,7 +14,6 @@ import {
   SmtpSink,
   Stack,
 } from '@ecommerce/testing';
-import { ALL_CONSUMER_GROUPS } from './support/consumers';
 
 /** What the global teardown (same process, another module context) stops. */
 export interface E2eGlobals {

@@ -1,17 +1,26 @@
 import { Client } from 'pg';
 import { ALL_DEAD_LETTER_TOPICS } from '@ecommerce/contracts';
 import { KafkaTestBus, type TopicCollector, waitFor } from '@ecommerce/testing';
-import { admin, api, expectProblem, invalidFields, newCustomer, stack, type TestUser } from './support/api';
-import { about, expectMail, mailServer, mailTo } from './support/mail';
 import {
-  type Notification,
+  about,
+  admin,
+  api,
+  expectMail,
+  expectProblem,
+  invalidFields,
+  mailServer,
+  mailTo,
+  newCustomer,
   newProduct,
+  type Notification,
   notificationsFor,
   notificationsOf,
   placeOrder,
+  stack,
+  type TestUser,
   waitForNotifications,
   waitForTerminal,
-} from './support/saga';
+} from '@ecommerce/testing/e2e';
 
 /** How long the mail server stays down while the orders go through. */
 const OUTAGE_MS = 30_000;

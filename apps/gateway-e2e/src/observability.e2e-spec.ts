@@ -1,19 +1,26 @@
 import { type BackendName, metricValue, waitFor } from '@ecommerce/testing';
-import { api, newCustomer, type TestUser } from './support/api';
-import { type LogLine, logLinesWith } from './support/logs';
-import { runsInBand, sagasQuiet, scrapeApp } from './support/metrics';
 import {
-  type Order,
-  type Product,
+  api,
+  clientSpan,
+  type LogLine,
+  logLinesWith,
+  newCustomer,
   newProduct,
   notificationsFor,
+  type Order,
   placeOrder,
+  type Product,
+  renderTrace,
+  runsInBand,
+  sagasQuiet,
+  scrapeApp,
+  type TestUser,
+  traceProblems,
   waitForNotifications,
   waitForOrder,
   waitForTerminal,
-} from './support/saga';
-import { renderTrace, traceProblems } from './support/trace-checks';
-import { clientSpan, waitForTrace } from './support/traces';
+  waitForTrace,
+} from '@ecommerce/testing/e2e';
 
 /**
  * Following one order through the platform (issue "observability"): its trace across gRPC and

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { admin, api, expectProblem, invalidFields, newCustomer, products, type TestUser } from './support/api';
+import {
+  admin,
+  api,
+  expectProblem,
+  invalidFields,
+  newCustomer,
+  products,
+  type TestUser,
+} from '@ecommerce/testing/e2e';
 
 type Product = Awaited<ReturnType<typeof products>>[number];
 

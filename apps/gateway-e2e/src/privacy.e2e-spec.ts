@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { APP_NAMES } from '@ecommerce/testing';
-import { stack } from './support/api';
+import { stack } from '@ecommerce/testing/e2e';
 
 /** Anything shaped like an email address: `local@domain.tld`. */
 const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;

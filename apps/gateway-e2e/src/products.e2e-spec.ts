@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { admin, api, expectProblem, invalidFields, newCustomer, type TestUser } from './support/api';
+import {
+  admin,
+  api,
+  expectProblem,
+  invalidFields,
+  newCustomer,
+  type TestUser,
+} from '@ecommerce/testing/e2e';
 
 const newProduct = (overrides: Record<string, unknown> = {}) => ({
   sku: `E2E-${randomUUID().slice(0, 8)}`,

@@ -3,8 +3,13 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import request, { type Response } from 'supertest';
 import { freePort, metricValue, scrape, waitFor } from '@ecommerce/testing';
-import { expectProblem, newCustomer, type TestUser, uniqueEmail } from './support/api';
-import { ExtraGateways } from './support/gateways';
+import {
+  expectProblem,
+  ExtraGateways,
+  newCustomer,
+  type TestUser,
+  uniqueEmail,
+} from '@ecommerce/testing/e2e';
 
 /**
  * Gateways of this test's own, with low limits and a key prefix nobody else uses, beside the

@@ -1,5 +1,5 @@
 import { waitFor } from '@ecommerce/testing';
-import { api, expectProblem, newCustomer, stack } from './support/api';
+import { api, expectProblem, newCustomer, stack } from '@ecommerce/testing/e2e';
 
 /** No host, port, address or backend error text may reach a client. */
 function expectNothingInternal(body: unknown) {

@@ -1,22 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { EVENTS, type EventDefinition, deadLetterTopic, TOPICS } from '@ecommerce/contracts';
 import type { ConsumedMessage } from '@ecommerce/kafka';
-import { KafkaTestBus, type Published, type TopicCollector, waitFor } from '@ecommerce/testing';
-import { api, newCustomer, stack } from './support/api';
-import { CONSUMER_GROUPS, SAGA_TOPICS } from './support/consumers';
-import { mailTo } from './support/mail';
 import {
+  CONSUMER_GROUPS,
+  KafkaTestBus,
+  type Published,
+  SAGA_TOPICS,
+  type TopicCollector,
+  waitFor,
+} from '@ecommerce/testing';
+import {
+  api,
   available,
   getPayment,
+  mailTo,
+  newCustomer,
+  newProduct,
   notificationsFor,
   notificationsOf,
   placeOrder,
-  newProduct,
+  stack,
   timelineSteps,
   waitForNotifications,
   waitForOrder,
   waitForTerminal,
-} from './support/saga';
+} from '@ecommerce/testing/e2e';
 
 /**
  * Kafka delivers at least once; the platform promises an effect exactly once (docs/saga.md,

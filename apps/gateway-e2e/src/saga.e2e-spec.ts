@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { api, expectProblem, newCustomer, type TestUser } from './support/api';
-import { about, expectMail } from './support/mail';
 import {
+  about,
+  api,
   available,
+  expectMail,
+  expectProblem,
   getOrder,
   getPayment,
+  newCustomer,
+  newProduct,
   type Notification,
   notificationsFor,
   type Order,
   placeOrder,
-  newProduct,
   StockWatch,
+  type TestUser,
   timelineSteps,
   waitForNotifications,
   waitForOrder,
   waitForTerminal,
-} from './support/saga';
+} from '@ecommerce/testing/e2e';
 
 /**
  * The order saga as a client sees it (shared/API.md "Orders", "Invariants", "Notifications";

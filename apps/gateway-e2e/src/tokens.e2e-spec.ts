@@ -3,7 +3,7 @@ import { base64url, generateKeyPair, type JWK, SignJWT } from 'jose';
 import type { userV1 } from '@ecommerce/contracts';
 import { ResilientGrpcClient } from '@ecommerce/grpc';
 import { AppProcess, freePort, waitForServing } from '@ecommerce/testing';
-import { api, expectProblem, newCustomer, stack, type TestUser } from './support/api';
+import { api, expectProblem, newCustomer, stack, type TestUser } from '@ecommerce/testing/e2e';
 
 const segment = (value: object) => base64url.encode(JSON.stringify(value));
 const decode = (part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part))) as Record<string, unknown>;

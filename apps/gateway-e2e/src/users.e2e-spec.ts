@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { admin, api, expectProblem, invalidFields, newCustomer, type TestUser } from './support/api';
+import {
+  admin,
+  api,
+  expectProblem,
+  invalidFields,
+  newCustomer,
+  type TestUser,
+} from '@ecommerce/testing/e2e';
 
 describe('users', () => {
   let ada: TestUser;

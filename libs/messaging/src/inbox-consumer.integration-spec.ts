@@ -6,14 +6,15 @@ import { InboxConsumer, type InboxConsumerOptions, createInboxHandler } from './
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import {
+  createScratchDatabase,
   type KafkaHarness,
   kafkaHarness,
   keptLogger,
+  type PgTx,
+  type ScratchDatabase,
   unique,
   waitFor,
-} from './testing/kafka-harness';
-import type { PgTx } from './testing/pg-database';
-import { type ScratchDatabase, createScratchDatabase } from './testing/scratch-database';
+} from '@ecommerce/testing';
 
 /**
  * The idempotent consumer against a real Postgres (scratch database) and a real Kafka broker

@@ -1,6 +1,6 @@
 import { createMetricsRegistry } from '@ecommerce/observability';
 import { messagingMetrics } from './messaging-metrics';
-import { type KafkaHarness, kafkaHarness, unique } from './testing/kafka-harness';
+import { type KafkaHarness, kafkaHarness, unique } from '@ecommerce/testing';
 
 /** kafka_consumer_lag against the real broker: its watermarks and a group's committed offsets. */
 describe('messagingMetrics on a real broker', () => {

@@ -4,13 +4,14 @@ import { InboxConsumer } from './inbox-consumer';
 import { Outbox } from './outbox';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import {
+  createScratchDatabase,
   type KafkaHarness,
   kafkaHarness,
   keptLogger,
+  type ScratchDatabase,
   unique,
   waitFor,
-} from './testing/kafka-harness';
-import { type ScratchDatabase, createScratchDatabase } from './testing/scratch-database';
+} from '@ecommerce/testing';
 
 /**
  * The relay against a real Postgres (a scratch database per file) and a real Kafka broker

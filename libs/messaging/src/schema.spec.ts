@@ -15,12 +15,4 @@ describe('the messaging schema', () => {
     expect(readme).toContain(MESSAGING_TABLES_SQL.trim());
     expect(readme).toContain(MESSAGING_MIGRATION_EXTRAS_SQL.trim());
   });
-
-  it('indexes the unpublished rows and wakes the relay at commit, which Prisma cannot express', () => {
-    expect(MESSAGING_MIGRATION_EXTRAS_SQL).toMatch(/WHERE "published_at" IS NULL/);
-    expect(MESSAGING_MIGRATION_EXTRAS_SQL).toMatch(
-      /AFTER INSERT ON "outbox"\s+FOR EACH STATEMENT EXECUTE FUNCTION "outbox_notify"\(\)/,
-    );
-    expect(MESSAGING_MIGRATION_EXTRAS_SQL).toContain(`pg_notify('outbox', '')`);
-  });
 });

@@ -1,5 +1,5 @@
 import type { ConsumedMessage, OutgoingMessage } from '@ecommerce/kafka';
-import { recordSpans, type SpanRecorder } from '@ecommerce/telemetry/testing';
+import { recordSpans, type SpanRecorder } from '@ecommerce/testing';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { SqlExecutor } from './database';

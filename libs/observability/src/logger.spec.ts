@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { recordSpans } from '@ecommerce/telemetry/testing';
+import { recordSpans } from '@ecommerce/testing';
 import { trace } from '@opentelemetry/api';
 import pino from 'pino';
 import { loggerOptions } from './logger';

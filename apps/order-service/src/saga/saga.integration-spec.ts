@@ -11,16 +11,19 @@ import {
 } from '@ecommerce/contracts';
 import { errorCodeOf } from '@ecommerce/errors';
 import { DLT_HEADER, envelopeHeaders } from '@ecommerce/messaging';
-import { continuedTrace, databaseUrl, metricValue, waitFor } from '@ecommerce/testing';
 import {
+  continuedTrace,
+  databaseUrl,
+  metricValue,
   ORDER_GROUP,
   OrderServiceProcess,
-  type Seen,
-  SagaHarness,
   orderWhen,
   placeOrder,
+  SagaHarness,
+  type Seen,
   timelineOf,
-} from '../testing/saga-harness';
+  waitFor,
+} from '@ecommerce/testing';
 
 /**
  * The order saga end to end: order-service and inventory-service as real processes, the real

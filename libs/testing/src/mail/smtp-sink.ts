@@ -1,5 +1,5 @@
 import { SMTPServer } from 'smtp-server';
-import { freePort, waitFor } from './processes';
+import { freePort, waitFor } from '../stack/processes';
 
 /** One email as the sink received it. */
 export interface ReceivedMail {

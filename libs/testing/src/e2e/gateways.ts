@@ -1,4 +1,4 @@
-import { AppProcess, freePort, waitFor } from '@ecommerce/testing';
+import { AppProcess, freePort, waitFor } from '../stack/processes';
 import { stack } from './api';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { MESSAGING_SCHEMA_SQL } from '../schema';
+import { MESSAGING_SCHEMA_SQL } from '@ecommerce/messaging';
 import { PgDatabase } from './pg-database';
 
 const host = process.env['PGHOST'] || '127.0.0.1';

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { SqlExecutor, TransactionRunner } from '../database';
+import type { SqlExecutor, TransactionRunner } from '@ecommerce/messaging';
 
 /**
  * The Prisma surface the library needs, over plain `pg`, for tests that have no generated

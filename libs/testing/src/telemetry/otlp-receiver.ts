@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { freePort } from './processes';
+import { freePort } from '../stack/processes';
 
 /** A plain attribute value: what an OTLP `AnyValue` holds, without its type wrapper. */
 export type AttributeValue =

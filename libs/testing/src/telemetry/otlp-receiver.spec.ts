@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { ExportPlan } from './fixtures/export-spans';
 import { OtlpReceiver, type ReceivedSpan, SPAN_KIND } from './otlp-receiver';
-import { WORKSPACE_ROOT } from './processes';
+import { WORKSPACE_ROOT } from '../stack/processes';
 
 interface SpanContext {
   traceId: string;

@@ -1,4 +1,4 @@
-import { type ReceivedSpan, SPAN_KIND } from '@ecommerce/testing';
+import { type ReceivedSpan, SPAN_KIND } from '../telemetry/otlp-receiver';
 import { renderTrace, traceProblems } from './trace-checks';
 
 const client = { spanId: 'c0c0c0c0c0c0c0c0' };

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { GrpcHealthClient } from '@ecommerce/grpc';
 import type { AppName } from './stack';
 
-export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
+export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 const LOG_DIR = join(WORKSPACE_ROOT, '.local', 'logs');
 const MAX_KEPT_OUTPUT = 1024 * 1024;
 
@@ -106,12 +106,29 @@ export class AppProcess {
   }
 }
 
-/** Polls `check` until it returns true; fails with `what` and the last error after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<void> {
+/**
+ * Polls `check` until it returns true. A check that throws counts as not yet; after `timeoutMs`
+ * fails with `what` and the last error, if any.
+ */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const last = lastError instanceof Error ? lastError.message : lastError;
+      const cause = last === undefined ? '' : ` (last error: ${String(last)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetterTopic } from '@ecommerce/contracts';
 import {
   type ConsumedMessage,
@@ -30,24 +29,17 @@ export function keptLogger(): KafkaLogger & { lines: string[] } {
   };
 }
 
+/** `prefix` and a random suffix: a topic or group name no other test run uses. */
 export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Polls `check` until it returns true. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
+/**
+ * The raw Kafka clients of @ecommerce/kafka, for the libraries' own tests (messaging's outbox
+ * relay and inbox consumer): throwaway topics with their dead-letter topics, collectors and the
+ * committed offsets of a group. A service's tests use {@link KafkaTestBus} instead, which speaks
+ * the platform's envelope on its real topics.
+ */
 export interface KafkaHarness {
   kafka: Kafka;
   admin: Admin;

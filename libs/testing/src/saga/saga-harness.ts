@@ -22,15 +22,8 @@ import {
   type KafkaProducer,
 } from '@ecommerce/kafka';
 import { envelopeHeaders } from '@ecommerce/messaging';
-import {
-  AppProcess,
-  appEnv,
-  type BackendName,
-  databaseUrl,
-  freePort,
-  waitFor,
-  waitForServing,
-} from '@ecommerce/testing';
+import { AppProcess, freePort, waitFor, waitForServing } from '../stack/processes';
+import { appEnv, type BackendName, databaseUrl } from '../stack/stack';
 import type { Admin } from 'kafkajs';
 
 /**

@@ -1,12 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
-import {
-  type AppName,
-  BACKEND_NAMES,
-  HOST,
-  metricValue,
-  scrape,
-  waitFor,
-} from '@ecommerce/testing';
+import { metricValue, scrape } from '../metrics/prometheus';
+import { waitFor } from '../stack/processes';
+import { type AppName, BACKEND_NAMES, HOST } from '../stack/stack';
 import { stack } from './api';
 
 /** Where the app serves Prometheus text: the gateway on its HTTP port, a backend on METRICS_PORT. */

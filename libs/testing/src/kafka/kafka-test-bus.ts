@@ -11,7 +11,7 @@ import {
 import { envelopeHeaders } from '@ecommerce/messaging';
 import { type Admin, type Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
-import { waitFor } from './processes';
+import { waitFor } from '../stack/processes';
 
 /** Where a published message landed. */
 export interface Published {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@ecommerce/testing';
+import { waitFor } from '../stack/processes';
 import { admin, api, type TestUser } from './api';
 
 /** What a client sees of the saga, through the gateway only (shared/API.md "Orders"). */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type ReceivedSpan, waitFor } from '@ecommerce/testing';
+import { waitFor } from '../stack/processes';
+import type { ReceivedSpan } from '../telemetry/otlp-receiver';
 import { stack } from './api';
 
 /** A client's own span, as a W3C `traceparent` header carries it to the gateway. */
@@ -20,7 +21,7 @@ export function clientSpan(): ClientSpan {
 export async function spansOf(traceId: string): Promise<ReceivedSpan[]> {
   const url = stack.state.tracesUrl;
   if (!url)
-    throw new Error('the e2e stack runs no OTLP receiver (global-setup.ts records its tracesUrl)');
+    throw new Error('the e2e stack runs no OTLP receiver (apps/gateway-e2e/src/global-setup.ts records its tracesUrl)');
   const res = await fetch(`${url}?traceId=${traceId}`);
   if (!res.ok) throw new Error(`the OTLP receiver answered ${res.status}`);
   return (await res.json()) as ReceivedSpan[];

@@ -1,6 +1,6 @@
 import { GrpcHealthClient } from '@ecommerce/grpc';
 import { AppProcess, freePort, waitFor, waitForServing } from './processes';
-import { metricValue, scrape } from './prometheus';
+import { metricValue, scrape } from '../metrics/prometheus';
 import { appEnv, type BackendName } from './stack';
 
 /**

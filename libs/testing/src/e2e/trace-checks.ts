@@ -1,4 +1,4 @@
-import { type ReceivedSpan, SPAN_KIND } from '@ecommerce/testing';
+import { type ReceivedSpan, SPAN_KIND } from '../telemetry/otlp-receiver';
 
 /**
  * What a whole trace of one order looks like, and the trace drawn as a tree: pure functions of

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request, { type Response } from 'supertest';
-import { DEV_ADMIN, E2eStack } from '@ecommerce/testing';
+import { DEV_ADMIN } from '../stack/stack';
+import { E2eStack } from '../stack/stack-runner';
 
 /** The stack the global setup started; one per test file. */
 export const stack = new E2eStack();

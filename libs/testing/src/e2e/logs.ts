@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AppName } from '@ecommerce/testing';
+import type { AppName } from '../stack/stack';
 import { stack } from './api';
 
 /** One line an app wrote: its JSON fields, or only `raw` when it is not JSON (a crash's stack). */

@@ -1,7 +1,7 @@
-import { waitFor } from '@ecommerce/testing';
+import { waitFor } from '../stack/processes';
 import { stack } from './api';
 
-/** One email the stack's SMTP sink received (global-setup.ts serves them over HTTP as JSON). */
+/** One email the stack's SMTP sink received (apps/gateway-e2e/src/global-setup.ts serves them as JSON). */
 export interface Mail {
   to: string[];
   subject: string;
@@ -13,7 +13,7 @@ export interface Mail {
 export async function mailTo(address: string): Promise<Mail[]> {
   const url = stack.state.mailUrl;
   if (!url)
-    throw new Error('the e2e stack runs no SMTP sink (global-setup.ts records its mailUrl)');
+    throw new Error('the e2e stack runs no SMTP sink (apps/gateway-e2e/src/global-setup.ts records its mailUrl)');
   const res = await fetch(`${url}?to=${encodeURIComponent(address)}`);
   if (!res.ok) throw new Error(`mail sink answered ${res.status}`);
   return (await res.json()) as Mail[];
@@ -47,7 +47,7 @@ export async function expectMail(
 /** Makes the stack's SMTP sink go down (connections refused) or come back up. */
 export async function mailServer(action: 'down' | 'up'): Promise<void> {
   const url = stack.state.mailUrl;
-  if (!url) throw new Error('the e2e stack runs no SMTP sink (global-setup.ts records its mailUrl)');
+  if (!url) throw new Error('the e2e stack runs no SMTP sink (apps/gateway-e2e/src/global-setup.ts records its mailUrl)');
   const res = await fetch(`${url}/${action}`, { method: 'POST' });
   if (!res.ok) throw new Error(`mail sink answered ${res.status} to ${action}`);
 }
