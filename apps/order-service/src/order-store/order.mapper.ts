@@ -1,15 +1,10 @@
 import { orderV1 } from '@ecommerce/contracts';
-import type { Order, OrderItem, OrderTimelineEntry } from '../generated/prisma/client';
+import type { TimelineStepName } from '../domain/order-saga';
+import type { OrderRow, TimelineRow } from './order.repository';
 
-export type OrderWithItems = Order & { items: OrderItem[] };
+/** The store's rows as the gRPC messages of `ecommerce.order.v1` (orders/ answers with them). */
 
-/** The saga steps a timeline entry can record (the proto's names without the prefix). */
-export type TimelineStepName = Exclude<
-  keyof typeof orderV1.TimelineStep,
-  'UNSPECIFIED' | 'UNRECOGNIZED'
->;
-
-export function toOrderMessage(order: OrderWithItems): orderV1.Order {
+export function toOrderMessage(order: OrderRow): orderV1.Order {
   return {
     id: order.id,
     userId: order.userId,
@@ -29,7 +24,7 @@ export function toOrderMessage(order: OrderWithItems): orderV1.Order {
   };
 }
 
-export function toTimelineEntryMessage(entry: OrderTimelineEntry): orderV1.TimelineEntry {
+export function toTimelineEntryMessage(entry: TimelineRow): orderV1.TimelineEntry {
   return {
     step: orderV1.TimelineStep[entry.step as TimelineStepName] ?? orderV1.TimelineStep.UNRECOGNIZED,
     status:
