@@ -52,6 +52,7 @@ export default [
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   ...persistenceBoundaries(),
+  ...orderServiceBoundaries(),
 ];
 
 /**
@@ -122,4 +123,34 @@ function persistenceBoundaries() {
       },
     },
   ];
+}
+
+/**
+ * In order-service, `orders/` (placing, cancelling, reading orders) and `saga/` (moving them on)
+ * never import each other: what both need lives in a third place (`domain/` for the state
+ * machine and the saga decider, `order-store/` for the order's tables and what orders/ asks of
+ * the saga), so either can be read and changed without the other. ESLint's own
+ * `no-restricted-imports`, not the typescript-eslint one: a later block's options for a rule
+ * replace an earlier block's for the same files, so reusing that rule here would switch off the
+ * persistence patterns above in these two folders. The core rule catches `import type` too.
+ */
+function orderServiceBoundaries() {
+  const src = 'apps/order-service/src';
+  const apart = (from, other) => ({
+    files: [`${src}/${from}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [`**/${other}/**`],
+              message: `${from}/ and ${other}/ never import each other: move what both need to domain/ or order-store/.`,
+            },
+          ],
+        },
+      ],
+    },
+  });
+  return [apart('orders', 'saga'), apart('saga', 'orders')];
 }
