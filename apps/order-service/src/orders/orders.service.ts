@@ -182,10 +182,7 @@ export class OrdersService {
 }
 
 /** The earlier order under an idempotency key, if `hash` says this is the same request. */
-function replay(
-  earlier: { requestHash: string; order: OrderRow },
-  hash: string,
-): CreatedOrder {
+function replay(earlier: { requestHash: string; order: OrderRow }, hash: string): CreatedOrder {
   if (earlier.requestHash !== hash) {
     throw orderErrors.create(
       'IDEMPOTENCY_KEY_REUSED',
