@@ -2,8 +2,7 @@ import { orderV1 } from '@ecommerce/contracts';
 import type { TimelineStepName } from '../domain/order-saga';
 import type { OrderRow, TimelineRow } from './order.repository';
 
-/** The store's rows as the gRPC messages of `ecommerce.order.v1` (orders/ answers with them). */
-
+/** A row of the store as the `ecommerce.order.v1.Order` that orders/ answers with. */
 export function toOrderMessage(order: OrderRow): orderV1.Order {
   return {
     id: order.id,
@@ -24,6 +23,7 @@ export function toOrderMessage(order: OrderRow): orderV1.Order {
   };
 }
 
+/** A timeline row as a `TimelineEntry`; a step or status the proto does not know is UNRECOGNIZED. */
 export function toTimelineEntryMessage(entry: TimelineRow): orderV1.TimelineEntry {
   return {
     step: orderV1.TimelineStep[entry.step as TimelineStepName] ?? orderV1.TimelineStep.UNRECOGNIZED,
