@@ -87,4 +87,106 @@ export default [
     files: ['**/webpack.config.js'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  ...persistenceBoundaries(),
+  ...orderServiceBoundaries(),
 ];
+
+/**
+ * Inside a backend, persistence has one home: `*.repository.ts` holds every Prisma call and
+ * every SQL statement, and nothing else touches the client or the transaction (`tx`) beyond
+ * passing it on. Mappers (rows to messages) may name Prisma's generated types; use cases and
+ * the pure domain (state machines, deciders) may not, so the domain can be read, tested and
+ * reused without the database. `database.ts`, `main.ts` and `app.module.ts` wire the client.
+ */
+function persistenceBoundaries() {
+  const service = 'apps/*-service/src';
+  const wiring = [`${service}/database.ts`, `${service}/main.ts`, `${service}/app.module.ts`];
+  const tests = ['**/*.spec.ts', '**/*.integration-spec.ts'];
+  const client = {
+    group: ['**/database', './database'],
+    importNames: ['PrismaService'],
+    message: 'Only *.repository.ts files use the Prisma client.',
+  };
+  const syntax = [
+    'error',
+    {
+      selector: "MemberExpression[object.type='Identifier'][object.name='tx']",
+      message: 'Only *.repository.ts files use the transaction client: pass `tx` on to a repository.',
+    },
+    {
+      selector: 'MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)$/]',
+      message: 'Only *.repository.ts files run SQL or open transactions (a repository can offer `transaction(fn)`).',
+    },
+  ];
+  return [
+    {
+      files: [`${service}/**/*.ts`],
+      ignores: [...wiring, `${service}/**/*.repository.ts`, `${service}/**/*.mapper.ts`, ...tests],
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              client,
+              {
+                group: ['**/generated/**'],
+                message:
+                  "Prisma's generated types stay in repositories and mappers: the domain and the use cases have their own types.",
+              },
+            ],
+          },
+        ],
+        'no-restricted-syntax': syntax,
+      },
+    },
+    {
+      files: [`${service}/**/*.mapper.ts`],
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              client,
+              {
+                group: ['**/generated/**'],
+                allowTypeImports: true,
+                message: 'a mapper reads rows: it may name their types, not use the client',
+              },
+            ],
+          },
+        ],
+        'no-restricted-syntax': syntax,
+      },
+    },
+  ];
+}
+
+/**
+ * In order-service, `orders/` (placing, cancelling, reading orders) and `saga/` (moving them on)
+ * never import each other: what both need lives in a third place (`domain/` for the state
+ * machine and the saga decider, `order-store/` for the order's tables and what orders/ asks of
+ * the saga), so either can be read and changed without the other. ESLint's own
+ * `no-restricted-imports`, not the typescript-eslint one: a later block's options for a rule
+ * replace an earlier block's for the same files, so reusing that rule here would switch off the
+ * persistence patterns above in these two folders. The core rule catches `import type` too.
+ */
+function orderServiceBoundaries() {
+  const src = 'apps/order-service/src';
+  const apart = (from, other) => ({
+    files: [`${src}/${from}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [`**/${other}/**`],
+              message: `${from}/ and ${other}/ never import each other: move what both need to domain/ or order-store/.`,
+            },
+          ],
+        },
+      ],
+    },
+  });
+  return [apart('orders', 'saga'), apart('saga', 'orders')];
+}

@@ -8,7 +8,11 @@ import { OrdersModule } from './orders/orders.module';
 import { SagaConsumer } from './saga/saga.consumer';
 import { SagaModule } from './saga/saga.module';
 
-/** The service: its database, its Kafka side, and one module per capability. */
+/**
+ * The service: its database, its Kafka side, and one module per capability. Both capabilities
+ * use OrderStoreModule (the order's tables) and `domain/`; OrdersModule reaches the saga through
+ * `SagaSteps`, which the global SagaModule provides, so orders/ and saga/ never import each other.
+ */
 @Module({
   imports: [
     DatabaseModule.forRoot(PrismaService),

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
-import { SagaModule } from '../saga/saga.module';
+import { OrderStoreModule } from '../order-store/order-store.module';
 import { CatalogClient } from './catalog.client';
 import { OrdersGrpcController } from './orders.grpc-controller';
 import { OrdersService } from './orders.service';
 
-/** Placing, cancelling and reading orders; the saga confirms or cancels them. */
+/**
+ * Placing, cancelling and reading orders; the saga confirms or cancels them. `SagaSteps` comes
+ * from the global SagaModule (see app.module.ts), not from an import of saga/.
+ */
 @Module({
-  imports: [SagaModule],
+  imports: [OrderStoreModule],
   controllers: [OrdersGrpcController],
   providers: [OrdersService, CatalogClient],
 })

@@ -1,22 +1,17 @@
 import { trace } from '@opentelemetry/api';
 import { Injectable } from '@nestjs/common';
 import type { commonV1, inventoryV1, orderV1 } from '@ecommerce/contracts';
-import { PrismaService } from '../database';
 import { isUniqueViolation } from '@ecommerce/database';
-import type { Prisma } from '../generated/prisma/client';
+import { toOrderMessage, toTimelineEntryMessage } from '../order-store/order.mapper';
+import { OrderRepository, type OrderRow } from '../order-store/order.repository';
+import { SagaSteps } from '../order-store/saga-steps';
 import { CatalogClient } from './catalog.client';
-import { SagaService } from '../saga/saga.service';
-import { type OrderWithItems, toOrderMessage, toTimelineEntryMessage } from './order.mapper';
 import { orderErrors } from './orders.errors';
-import type { Caller } from '@ecommerce/validation';
 import type { CreateOrderInput, ListOrdersInput, OrderQuery } from './orders.validation';
 import { requestHash } from './request-hash';
 
 /** total_cents is an INTEGER column. */
 const MAX_TOTAL_CENTS = 2_147_483_647;
-const withItems = {
-  items: { orderBy: { productId: 'asc' } },
-} as const satisfies Prisma.OrderInclude;
 
 export interface CreatedOrder {
   order: orderV1.Order;
@@ -27,14 +22,14 @@ export interface CreatedOrder {
 /**
  * Orders: placing one (priced from the catalog, idempotent per user and key, which starts its
  * saga), cancelling one, and reading them back; each read or change limited to the order's
- * owner or an admin. The saga itself lives in ../saga.
+ * owner or an admin. The saga itself lives in ../saga; this reaches it as `SagaSteps`.
  */
 @Injectable()
 export class OrdersService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly repository: OrderRepository,
     private readonly catalog: CatalogClient,
-    private readonly saga: SagaService,
+    private readonly saga: SagaSteps,
   ) {}
 
   /**
@@ -49,26 +44,20 @@ export class OrdersService {
 
     // A retry is answered from the database alone, even while the catalog is down.
     if (idempotencyKey) {
-      const earlier = await this.findByKey(userId, idempotencyKey);
+      const earlier = await this.repository.findByKey(userId, idempotencyKey);
       if (earlier) return replay(earlier, hash);
     }
 
     const priced = await this.price(items);
     try {
-      const order = await this.prisma.$transaction(async (tx) => {
-        const created = await tx.order.create({
-          data: {
-            userId,
-            status: 'PENDING',
-            totalCents: priced.totalCents,
-            currency: priced.currency,
-            paymentMethod,
-            items: { create: priced.lines },
-            ...(idempotencyKey && {
-              idempotencyKey: { create: { userId, key: idempotencyKey, requestHash: hash } },
-            }),
-          },
-          include: withItems,
+      const order = await this.repository.transaction(async (tx) => {
+        const created = await this.repository.create(tx, {
+          userId,
+          totalCents: priced.totalCents,
+          currency: priced.currency,
+          paymentMethod,
+          lines: priced.lines,
+          idempotencyKey: idempotencyKey ? { key: idempotencyKey, requestHash: hash } : null,
         });
         await this.saga.start(tx, created, traceparent);
         return created;
@@ -80,7 +69,7 @@ export class OrdersService {
       // A concurrent request with the same key committed first (the unique index made this
       // insert wait for it, then refused it): answer with that order, as for any retry.
       if (idempotencyKey && isUniqueViolation(error)) {
-        const winner = await this.findByKey(userId, idempotencyKey);
+        const winner = await this.repository.findByKey(userId, idempotencyKey);
         if (winner) return replay(winner, hash);
       }
       throw error;
@@ -94,12 +83,8 @@ export class OrdersService {
    * CANCELLED is refused (ORDER_ALREADY_CANCELLED).
    */
   async cancel({ orderId, ...caller }: OrderQuery, traceparent?: string): Promise<orderV1.Order> {
-    return this.prisma.$transaction(async (tx) => {
-      const visible = await tx.order.findFirst({
-        where: visibleTo(caller, orderId),
-        select: { id: true },
-      });
-      if (!visible) throw notFound(orderId);
+    return this.repository.transaction(async (tx) => {
+      if (!(await this.repository.isVisible(tx, orderId, caller))) throw notFound(orderId);
       const decision = await this.saga.apply(
         tx,
         orderId,
@@ -110,28 +95,20 @@ export class OrdersService {
       if (decision.refusal === 'ORDER_ALREADY_CANCELLED') {
         throw orderErrors.create('ORDER_ALREADY_CANCELLED', `order ${orderId} is cancelled already`);
       }
-      return toOrderMessage(
-        await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withItems }),
-      );
+      return toOrderMessage(await this.repository.get(tx, orderId));
     });
   }
 
   async get({ orderId, ...caller }: OrderQuery): Promise<orderV1.Order> {
-    const order = await this.prisma.order.findFirst({
-      where: visibleTo(caller, orderId),
-      include: withItems,
-    });
+    const order = await this.repository.findVisible(orderId, caller);
     if (!order) throw notFound(orderId);
     return toOrderMessage(order);
   }
 
   async timeline({ orderId, ...caller }: OrderQuery): Promise<orderV1.TimelineEntry[]> {
-    const order = await this.prisma.order.findFirst({
-      where: visibleTo(caller, orderId),
-      select: { timeline: { orderBy: { seq: 'asc' } } },
-    });
-    if (!order) throw notFound(orderId);
-    return order.timeline.map(toTimelineEntryMessage);
+    const timeline = await this.repository.findVisibleTimeline(orderId, caller);
+    if (!timeline) throw notFound(orderId);
+    return timeline.map(toTimelineEntryMessage);
   }
 
   /**
@@ -139,7 +116,7 @@ export class OrdersService {
    * control). One count on the (status, created_at) index.
    */
   async backlog(): Promise<number> {
-    return this.prisma.order.count({ where: { status: 'PENDING' } });
+    return this.repository.countPending();
   }
 
   /** The caller's orders (an admin's: everyone's), newest first. */
@@ -149,31 +126,11 @@ export class OrdersService {
     status,
     ...caller
   }: ListOrdersInput): Promise<{ data: orderV1.Order[]; pagination: commonV1.Pagination }> {
-    const where: Prisma.OrderWhereInput = {
-      ...(caller.callerIsAdmin ? {} : { userId: caller.callerUserId }),
-      ...(status && { status }),
-    };
-    const [total, orders] = await this.prisma.$transaction([
-      this.prisma.order.count({ where }),
-      this.prisma.order.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: (page - 1) * limit,
-        take: limit,
-        include: withItems,
-      }),
-    ]);
+    const { total, orders } = await this.repository.list({ caller, status, page, limit });
     return {
       data: orders.map(toOrderMessage),
       pagination: { page, limit, total, pages: Math.ceil(total / limit) },
     };
-  }
-
-  private async findByKey(userId: string, key: string) {
-    return this.prisma.idempotencyKey.findUnique({
-      where: { userId_key: { userId, key } },
-      include: { order: { include: withItems } },
-    });
   }
 
   /** Snapshots each line's unit price from the catalog; every product must exist and share one currency. */
@@ -225,10 +182,7 @@ export class OrdersService {
 }
 
 /** The earlier order under an idempotency key, if `hash` says this is the same request. */
-function replay(
-  earlier: { requestHash: string; order: OrderWithItems },
-  hash: string,
-): CreatedOrder {
+function replay(earlier: { requestHash: string; order: OrderRow }, hash: string): CreatedOrder {
   if (earlier.requestHash !== hash) {
     throw orderErrors.create(
       'IDEMPOTENCY_KEY_REUSED',
@@ -236,11 +190,6 @@ function replay(
     );
   }
   return { order: toOrderMessage(earlier.order), replayed: true };
-}
-
-/** Another customer's order looks exactly like a missing one. */
-function visibleTo(caller: Caller, orderId: string): Prisma.OrderWhereInput {
-  return caller.callerIsAdmin ? { id: orderId } : { id: orderId, userId: caller.callerUserId };
 }
 
 function notFound(orderId: string) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { orderV1 } from '@ecommerce/contracts';
 import { caller, paging, uuid } from '@ecommerce/validation';
-import type { OrderStatus } from '../generated/prisma/enums';
+import type { OrderStatus } from '../domain/order-state';
 
 export const MAX_ITEMS = 50;
 export const MAX_QUANTITY = 100;

@@ -5,12 +5,9 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { withAfterCommit } from '@ecommerce/messaging';
 import { SERVICE_CONFIG } from '@ecommerce/config';
 import { type ServiceConfig } from '../config';
-import { PrismaService } from '../database';
-import type { Tx } from '../database';
-import { SagaRepository } from './saga.repository';
+import { OrderRepository } from '../order-store/order.repository';
 import { SagaService } from './saga.service';
 
 /** Sagas timed out per transaction: a long backlog is worked off in several short ones. */
@@ -33,8 +30,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly prisma: PrismaService,
-    private readonly repository: SagaRepository,
+    private readonly repository: OrderRepository,
     private readonly saga: SagaService,
   ) {}
 
@@ -53,11 +49,11 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   async sweep(now = new Date()): Promise<number> {
     // Nearly always nothing is overdue: one read-only statement says so, not a locking
     // transaction of three.
-    if (!(await this.repository.anyOverdue(this.prisma, now))) return 0;
+    if (!(await this.repository.anyOverdueSaga(now))) return 0;
     let total = 0;
     for (;;) {
-      const count = await withAfterCommit<Tx>(this.prisma).$transaction(async (tx) => {
-        const overdue = await this.repository.lockOverdue(tx, now, BATCH);
+      const count = await this.repository.transaction(async (tx) => {
+        const overdue = await this.repository.lockOverdueSagas(tx, now, BATCH);
         for (const orderId of overdue)
           await this.saga.apply(tx, orderId, { type: 'DeadlinePassed' });
         return overdue.length;

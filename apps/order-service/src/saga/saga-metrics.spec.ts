@@ -1,6 +1,6 @@
 import { createMetricsRegistry } from '@ecommerce/observability';
 import { metricValue } from '@ecommerce/testing';
-import { type OrderSnapshot, type SagaEvent, type SagaSnapshot, decide, startSaga } from './order-saga';
+import { type OrderSnapshot, type SagaEvent, type SagaSnapshot, decide, startSaga } from '../domain/order-saga';
 import { type SagaOutcome, SagaMetrics, sagaOutcome } from './saga-metrics';
 
 const ORDER_ID = '0193a4c2-0000-7000-8000-000000000001';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { counter, histogram, MetricsRegistry } from '@ecommerce/observability';
 import type { Counter, Histogram } from 'prom-client';
-import type { OrderStatus } from '../generated/prisma/enums';
-import type { SagaDecision } from './order-saga';
+import type { SagaDecision } from '../domain/order-saga';
+import type { OrderStatus } from '../domain/order-state';
 
 /** One order that reached a final status: what `saga_outcomes_total` and `saga_duration_seconds` count. */
 export interface SagaOutcome {

@@ -8,7 +8,7 @@ import {
 } from '@ecommerce/messaging';
 import { isUuid } from '@ecommerce/validation';
 import type { Tx } from '../database';
-import type { SagaReply } from './order-saga';
+import type { SagaReply } from '../domain/order-saga';
 import { SagaService } from './saga.service';
 
 /**

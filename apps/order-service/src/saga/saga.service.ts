@@ -9,29 +9,31 @@ import {
   type SagaEvent,
   decide,
   startSaga,
-} from './order-saga';
+} from '../domain/order-saga';
+import { OrderRepository } from '../order-store/order.repository';
+import type { SagaSteps } from '../order-store/saga-steps';
 import { SagaMetrics, sagaOutcome } from './saga-metrics';
-import { SagaRepository } from './saga.repository';
 
 /**
  * Runs the saga's steps, each inside the caller's transaction: the gRPC use cases' (placing,
  * cancelling), the inbox consumer's (one per reply, with the inbox row) and the sweeper's.
  * A step that confirms or cancels the order is counted in the saga metrics once its
- * transaction commits (a transaction that reaches one must come from `withAfterCommit`).
+ * transaction commits (a transaction that reaches one must come from `withAfterCommit`, as
+ * `OrderRepository.transaction` does). orders/ reaches it as `SagaSteps`.
  */
 @Injectable()
-export class SagaService {
+export class SagaService implements SagaSteps {
   private readonly logger = new Logger('saga');
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly repository: SagaRepository,
+    private readonly repository: OrderRepository,
     private readonly metrics: SagaMetrics,
   ) {}
 
   /** Starts a new order's saga: RESERVING, ReserveInventory and OrderCreated in the outbox. */
   async start(tx: Tx, order: OrderSnapshot, traceparent: string | undefined): Promise<void> {
-    await this.repository.create(
+    await this.repository.createSaga(
       tx,
       order,
       startSaga(order, new Date(), this.config.SAGA_TIMEOUT_MS),
@@ -49,11 +51,11 @@ export class SagaService {
     event: SagaEvent,
     traceparent?: string,
   ): Promise<SagaDecision | undefined> {
-    const locked = await this.repository.lock(tx, orderId);
+    const locked = await this.repository.lockSaga(tx, orderId);
     if (!locked) return undefined;
     const now = new Date();
     const decision = decide(locked.saga, locked.order, event, now);
-    await this.repository.save(
+    await this.repository.saveStep(
       tx,
       locked,
       decision,

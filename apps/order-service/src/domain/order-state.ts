@@ -1,5 +1,18 @@
-import type { OrderStatus } from '../generated/prisma/enums';
-import { orderErrors } from './orders.errors';
+import { DomainError } from '@ecommerce/errors';
+
+/** Where an order stands. The saga moves it; a customer sees it. */
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+
+/** Why an order was cancelled (set exactly when it is CANCELLED). */
+export type CancellationReason =
+  | 'OUT_OF_STOCK'
+  | 'PAYMENT_DECLINED'
+  | 'PAYMENT_ERROR'
+  | 'CUSTOMER_REQUEST'
+  | 'TIMEOUT';
+
+/** The code of the error {@link transition} throws; orders/orders.errors.ts gives it its gRPC status. */
+export type OrderStateErrorCode = 'ORDER_TRANSITION_NOT_ALLOWED';
 
 /**
  * The order's status as an explicit state machine (after Vendure's): every change of
@@ -20,7 +33,7 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 /** Returns `to` when the move is allowed; throws ORDER_TRANSITION_NOT_ALLOWED otherwise. */
 export function transition(from: OrderStatus, to: OrderStatus): OrderStatus {
   if (!canTransition(from, to)) {
-    throw orderErrors.create(
+    throw new DomainError<OrderStateErrorCode>(
       'ORDER_TRANSITION_NOT_ALLOWED',
       from === to ? `the order is already ${from}` : `an order that is ${from} cannot become ${to}`,
     );

@@ -4,17 +4,24 @@ import {
   orderV1,
   type paymentEventsV1,
 } from '@ecommerce/contracts';
-import type { CancellationReason, OrderStatus, SagaState } from '../generated/prisma/enums';
-import type { TimelineStepName } from '../orders/order.mapper';
-import { transition } from '../orders/order-state';
+import { type CancellationReason, type OrderStatus, transition } from './order-state';
 
 /**
  * The order saga as one pure function (docs/saga.md): given where the saga and its order
  * stand and what just happened, {@link decide} says what changes, which messages to send and
  * what to write in the timeline. It reads no clock, database or broker, so every state ×
- * event pair is unit-tested (order-saga.spec.ts); `SagaService` applies its answer in the
- * transaction that holds the saga row's lock.
+ * event pair is unit-tested (order-saga.spec.ts); `SagaService` (saga/) applies its answer in
+ * the transaction that holds the saga row's lock.
  */
+
+/** Where the saga stands (`order_sagas.state`). */
+export type SagaState = 'RESERVING' | 'PAYING' | 'CANCELLING' | 'COMPENSATING' | 'DONE';
+
+/** The saga steps a timeline entry can record (the proto's names without the prefix). */
+export type TimelineStepName = Exclude<
+  keyof typeof orderV1.TimelineStep,
+  'UNSPECIFIED' | 'UNRECOGNIZED'
+>;
 
 /** The saga row, as far as the decisions need it. */
 export interface SagaSnapshot {

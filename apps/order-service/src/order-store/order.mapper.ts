@@ -1,15 +1,9 @@
 import { orderV1 } from '@ecommerce/contracts';
-import type { Order, OrderItem, OrderTimelineEntry } from '../generated/prisma/client';
+import type { TimelineStepName } from '../domain/order-saga';
+import type { OrderRow, TimelineRow } from './order.repository';
 
-export type OrderWithItems = Order & { items: OrderItem[] };
-
-/** The saga steps a timeline entry can record (the proto's names without the prefix). */
-export type TimelineStepName = Exclude<
-  keyof typeof orderV1.TimelineStep,
-  'UNSPECIFIED' | 'UNRECOGNIZED'
->;
-
-export function toOrderMessage(order: OrderWithItems): orderV1.Order {
+/** A row of the store as the `ecommerce.order.v1.Order` that orders/ answers with. */
+export function toOrderMessage(order: OrderRow): orderV1.Order {
   return {
     id: order.id,
     userId: order.userId,
@@ -29,7 +23,8 @@ export function toOrderMessage(order: OrderWithItems): orderV1.Order {
   };
 }
 
-export function toTimelineEntryMessage(entry: OrderTimelineEntry): orderV1.TimelineEntry {
+/** A timeline row as a `TimelineEntry`; a step or status the proto does not know is UNRECOGNIZED. */
+export function toTimelineEntryMessage(entry: TimelineRow): orderV1.TimelineEntry {
   return {
     step: orderV1.TimelineStep[entry.step as TimelineStepName] ?? orderV1.TimelineStep.UNRECOGNIZED,
     status:

@@ -1,6 +1,5 @@
 import { DomainError } from '@ecommerce/errors';
-import type { OrderStatus } from '../generated/prisma/enums';
-import { canTransition, transition } from './order-state';
+import { type OrderStatus, canTransition, transition } from './order-state';
 
 const ALL: OrderStatus[] = ['PENDING', 'CONFIRMED', 'CANCELLED'];
 const ALLOWED = new Set(['PENDING->CONFIRMED', 'PENDING->CANCELLED', 'CONFIRMED->CANCELLED']);

@@ -1,18 +1,69 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, type EventDefinition } from '@ecommerce/contracts';
-import { eventMessage, Outbox } from '@ecommerce/messaging';
+import { eventMessage, Outbox, withAfterCommit } from '@ecommerce/messaging';
+import type { Caller } from '@ecommerce/validation';
+import { PrismaService, type Tx } from '../database';
 import { Prisma } from '../generated/prisma/client';
-import type { Tx } from '../database';
+import type * as Db from '../generated/prisma/enums';
 import type {
   OrderSnapshot,
   SagaDecision,
   SagaMessage,
   SagaSnapshot,
   SagaStart,
+  SagaState,
   TimelineRecord,
-} from './order-saga';
+} from '../domain/order-saga';
+import type { CancellationReason, OrderStatus } from '../domain/order-state';
 
-/** The row {@link SagaRepository.lock} reads. */
+/** An order with its lines (by product id), as the store reads it. */
+export interface OrderRow {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  cancellationReason: CancellationReason | null;
+  totalCents: number;
+  currency: string;
+  paymentMethod: string;
+  createdAt: Date;
+  updatedAt: Date;
+  items: OrderLine[];
+}
+
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+  /** The catalog price when the order was placed. */
+  unitPriceCents: number;
+}
+
+/** A new order, priced; `idempotencyKey` is stored with it when the request had one. */
+export interface NewOrder {
+  userId: string;
+  totalCents: number;
+  currency: string;
+  paymentMethod: string;
+  lines: OrderLine[];
+  idempotencyKey: { key: string; requestHash: string } | null;
+}
+
+/** One step of an order's timeline, as recorded (`step` and `status` are text columns). */
+export interface TimelineRow {
+  step: string;
+  status: string;
+  detail: string | null;
+  at: Date;
+}
+
+/** A locked saga row with its order. */
+export interface LockedSaga {
+  saga: SagaSnapshot;
+  order: OrderSnapshot;
+  /** W3C trace context of the request that placed the order. */
+  traceparent: string | null;
+}
+
+/** The row {@link OrderRepository.lockSaga} reads. */
 interface LockedRow {
   state: SagaSnapshot['state'];
   cancelled_while: SagaSnapshot['cancelledWhile'];
@@ -31,24 +82,142 @@ interface LockedRow {
   items: OrderSnapshot['items'];
 }
 
-/** A locked saga row with its order. */
-export interface LockedSaga {
-  saga: SagaSnapshot;
-  order: OrderSnapshot;
-  /** W3C trace context of the request that placed the order. */
-  traceparent: string | null;
-}
+// The domain's unions and schema.prisma's enums must name the same values: one added on a
+// single side fails `npm run typecheck` here (rows read through Prisma would not fit the
+// domain's types, or the raw SQL below would write a value the database refuses).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+type _SameVocabulary = [
+  Holds<Same<OrderStatus, Db.OrderStatus>>,
+  Holds<Same<CancellationReason, Db.CancellationReason>>,
+  Holds<Same<SagaState, Db.SagaState>>,
+];
+
+const withItems = {
+  items: { orderBy: { productId: 'asc' } },
+} as const satisfies Prisma.OrderInclude;
 
 /**
- * The saga's rows (`order_sagas`, the order's status, `order_timeline`) and its messages (the
- * outbox), always written through the caller's transaction, so a step is all or nothing.
+ * The one owner of the order's tables: `orders`, `order_items`, `idempotency_keys`,
+ * `order_timeline` and `order_sagas`, plus the outbox rows of the saga's messages. orders/
+ * (placing, cancelling, reading) and saga/ (the steps) both go through it: a saga step writes
+ * the saga row, the order row and its timeline in one statement, so they cannot have two owners.
+ * Writes take the caller's transaction (`tx`), so a step is all or nothing.
  */
 @Injectable()
-export class SagaRepository {
-  constructor(private readonly outbox: Outbox) {}
+export class OrderRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * Runs `fn` in one transaction, committed when it resolves. A saga step in it can count its
+   * outcome once the transaction commits (`afterCommit`).
+   */
+  async transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
+    return withAfterCommit<Tx>(this.prisma).$transaction(fn);
+  }
+
+  // ---- orders ----
+
+  /** Inserts a PENDING order with its lines and, when given, its idempotency key. */
+  async create(tx: Tx, order: NewOrder): Promise<OrderRow> {
+    const { userId, idempotencyKey } = order;
+    return tx.order.create({
+      data: {
+        userId,
+        status: 'PENDING',
+        totalCents: order.totalCents,
+        currency: order.currency,
+        paymentMethod: order.paymentMethod,
+        items: { create: order.lines },
+        ...(idempotencyKey && {
+          idempotencyKey: {
+            create: { userId, key: idempotencyKey.key, requestHash: idempotencyKey.requestHash },
+          },
+        }),
+      },
+      include: withItems,
+    });
+  }
+
+  /** The order placed under the user's idempotency key, with the hash of its request. */
+  async findByKey(
+    userId: string,
+    key: string,
+  ): Promise<{ requestHash: string; order: OrderRow } | null> {
+    return this.prisma.idempotencyKey.findUnique({
+      where: { userId_key: { userId, key } },
+      include: { order: { include: withItems } },
+    });
+  }
+
+  /** The order, if `caller` may see it. */
+  async findVisible(orderId: string, caller: Caller): Promise<OrderRow | null> {
+    return this.prisma.order.findFirst({ where: visibleTo(caller, orderId), include: withItems });
+  }
+
+  /** Whether the order exists and `caller` may see it. */
+  async isVisible(tx: Tx, orderId: string, caller: Caller): Promise<boolean> {
+    const order = await tx.order.findFirst({
+      where: visibleTo(caller, orderId),
+      select: { id: true },
+    });
+    return order !== null;
+  }
+
+  /** The order as it is in `tx` (it must exist). */
+  async get(tx: Tx, orderId: string): Promise<OrderRow> {
+    return tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withItems });
+  }
+
+  /** The order's timeline, oldest first; null when `caller` may not see the order. */
+  async findVisibleTimeline(orderId: string, caller: Caller): Promise<TimelineRow[] | null> {
+    const order = await this.prisma.order.findFirst({
+      where: visibleTo(caller, orderId),
+      select: { timeline: { orderBy: { seq: 'asc' } } },
+    });
+    return order?.timeline ?? null;
+  }
+
+  /** How many orders are PENDING: one count on the (status, created_at) index. */
+  async countPending(): Promise<number> {
+    return this.prisma.order.count({ where: { status: 'PENDING' } });
+  }
+
+  /**
+   * A page of the orders `caller` may see (an admin: everyone's), newest first, optionally of
+   * one status, and how many there are: two statements in one transaction.
+   */
+  async list(query: {
+    caller: Caller;
+    status: OrderStatus | undefined;
+    page: number;
+    limit: number;
+  }): Promise<{ total: number; orders: OrderRow[] }> {
+    const { caller, status, page, limit } = query;
+    const where: Prisma.OrderWhereInput = {
+      ...(caller.callerIsAdmin ? {} : { userId: caller.callerUserId }),
+      ...(status && { status }),
+    };
+    const [total, orders] = await this.prisma.$transaction([
+      this.prisma.order.count({ where }),
+      this.prisma.order.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (page - 1) * limit,
+        take: limit,
+        include: withItems,
+      }),
+    ]);
+    return { total, orders };
+  }
+
+  // ---- the saga's rows ----
 
   /** Writes a new order's saga and first timeline steps (one statement), then its first messages. */
-  async create(
+  async createSaga(
     tx: Tx,
     order: OrderSnapshot,
     start: SagaStart,
@@ -77,7 +246,7 @@ export class SagaRepository {
    * `FOR UPDATE OF`; the items never change after the order is placed).
    * Undefined when the order has no saga.
    */
-  async lock(tx: Tx, orderId: string): Promise<LockedSaga | undefined> {
+  async lockSaga(tx: Tx, orderId: string): Promise<LockedSaga | undefined> {
     const [row] = await tx.$queryRaw<LockedRow[]>`
       SELECT s.state::text, s.cancelled_while::text, s.awaiting_refund, s.awaiting_release,
              s.cancellation_reason::text, s.deadline_at, s.traceparent,
@@ -123,7 +292,7 @@ export class SagaRepository {
    * instead of queueing on each other's rows, and a saga a reply is being applied to is left
    * for the next sweep.
    */
-  async lockOverdue(tx: Tx, now: Date, limit: number): Promise<string[]> {
+  async lockOverdueSagas(tx: Tx, now: Date, limit: number): Promise<string[]> {
     const rows = await tx.$queryRaw<Array<{ order_id: string }>>`
       SELECT order_id FROM order_sagas
       WHERE ${overdueAt(now)}
@@ -133,19 +302,22 @@ export class SagaRepository {
     return rows.map((row) => row.order_id);
   }
 
-  /** Whether {@link lockOverdue} would find a saga (locked or not), in one read-only statement. */
-  async anyOverdue(db: Pick<Tx, '$queryRaw'>, now: Date): Promise<boolean> {
-    const rows = await db.$queryRaw<unknown[]>`
+  /**
+   * Whether {@link lockOverdueSagas} would find a saga (locked or not), in one read-only
+   * statement outside any transaction.
+   */
+  async anyOverdueSaga(now: Date): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`
       SELECT 1 FROM order_sagas WHERE ${overdueAt(now)} LIMIT 1`;
     return rows.length > 0;
   }
 
   /**
-   * Writes what `decide` answered for a saga read by {@link lock}: the saga row and the order
-   * row (each only if it changed) and the new timeline steps in one statement, then the
+   * Writes what `decide` answered for a saga read by {@link lockSaga}: the saga row and the
+   * order row (each only if it changed) and the new timeline steps in one statement, then the
    * step's messages. Data-modifying CTEs always run to completion, read or not.
    */
-  async save(
+  async saveStep(
     tx: Tx,
     { saga, order }: LockedSaga,
     decision: SagaDecision,
@@ -195,6 +367,11 @@ export class SagaRepository {
       ),
     );
   }
+}
+
+/** Another customer's order looks exactly like a missing one. */
+function visibleTo(caller: Caller, orderId: string): Prisma.OrderWhereInput {
+  return caller.callerIsAdmin ? { id: orderId } : { id: orderId, userId: caller.callerUserId };
 }
 
 /** A saga past its deadline at `now` with a step (or the reply a cancellation waits for) in flight. */

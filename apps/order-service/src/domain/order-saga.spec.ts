@@ -1,6 +1,5 @@
 import { inventoryEventsV1, orderV1 } from '@ecommerce/contracts';
-import type { CancellationReason, OrderStatus } from '../generated/prisma/enums';
-import { canTransition } from '../orders/order-state';
+import { type CancellationReason, type OrderStatus, canTransition } from './order-state';
 import {
   type OrderSnapshot,
   type SagaDecision,
