@@ -20,7 +20,13 @@ const tx = { name: 'the handler transaction' } as unknown as Tx;
 // The service logs every outcome; these tests read them from the fakes instead.
 Logger.overrideLogger(false);
 
-const capture = (paymentMethod: string) => ({ orderId, userId, amountCents: 4_990, currency: 'EUR', paymentMethod });
+const capture = (paymentMethod: string) => ({
+  orderId,
+  userId,
+  amountCents: 4_990,
+  currency: 'EUR',
+  paymentMethod,
+});
 
 /** A repository over one order's payment, recording what the service asked of it, in order. */
 function fakeRepository(stored: Payment | null) {
@@ -120,7 +126,10 @@ describe('PaymentCommandsService.capture', () => {
     expect(fake.calls).toEqual([`lock ${orderId}`, `find ${orderId}`, 'reply']);
     expect(fake.replies).toEqual([
       {
-        reply: { event: EVENTS.PaymentDeclined, payload: { orderId, paymentId: 'p-1', declineCode: 'insufficient_funds' } },
+        reply: {
+          event: EVENTS.PaymentDeclined,
+          payload: { orderId, paymentId: 'p-1', declineCode: 'insufficient_funds' },
+        },
         traceparent: undefined,
       },
     ]);
@@ -128,12 +137,16 @@ describe('PaymentCommandsService.capture', () => {
 
   it('records a decline with its code, and transient errors to the last as FAILED (error cut to 500 characters)', async () => {
     const declined = fakeRepository(null);
-    await new PaymentCommandsService(declined.repository, new SimulatedPaymentProvider(), config).capture(
-      tx,
-      capture('pm_card_chargeDeclined'),
-      {},
-    );
-    expect(declined.created[0]).toMatchObject({ status: 'DECLINED', declineCode: 'generic_decline', attempts: 1 });
+    await new PaymentCommandsService(
+      declined.repository,
+      new SimulatedPaymentProvider(),
+      config,
+    ).capture(tx, capture('pm_card_chargeDeclined'), {});
+    expect(declined.created[0]).toMatchObject({
+      status: 'DECLINED',
+      declineCode: 'generic_decline',
+      attempts: 1,
+    });
 
     const failing: PaymentProvider = {
       charge: async () => {
@@ -142,15 +155,29 @@ describe('PaymentCommandsService.capture', () => {
       refund: async () => ({ refundId: 're_1' }),
     };
     const failed = fakeRepository(null);
-    await new PaymentCommandsService(failed.repository, failing, config).capture(tx, capture('pm_card_visa'), {});
-    expect(failed.created[0]).toMatchObject({ status: 'FAILED', lastError: 'x'.repeat(500), attempts: 3 });
+    await new PaymentCommandsService(failed.repository, failing, config).capture(
+      tx,
+      capture('pm_card_visa'),
+      {},
+    );
+    expect(failed.created[0]).toMatchObject({
+      status: 'FAILED',
+      lastError: 'x'.repeat(500),
+      attempts: 3,
+    });
     expect(failed.replies[0]?.reply.event).toBe(EVENTS.PaymentFailed);
   });
 
   it('touches nothing for a command it cannot act on (poison)', async () => {
     const fake = fakeRepository(null);
-    const service = new PaymentCommandsService(fake.repository, new SimulatedPaymentProvider(), config);
-    const error = await service.capture(tx, { ...capture('pm_card_visa'), currency: 'euro' }, {}).catch((e: unknown) => e);
+    const service = new PaymentCommandsService(
+      fake.repository,
+      new SimulatedPaymentProvider(),
+      config,
+    );
+    const error = await service
+      .capture(tx, { ...capture('pm_card_visa'), currency: 'euro' }, {})
+      .catch((e: unknown) => e);
     expect(isPoisonMessageError(error)).toBe(true);
     expect(fake.calls).toEqual([]);
   });
@@ -171,7 +198,9 @@ describe('PaymentCommandsService.refund', () => {
 
     await service.refund(tx, { orderId }, { traceparent });
 
-    expect(refunds).toEqual([{ idempotencyKey: `refund:${orderId}`, chargeId: 'ch_1', amountCents: 4_990 }]);
+    expect(refunds).toEqual([
+      { idempotencyKey: `refund:${orderId}`, chargeId: 'ch_1', amountCents: 4_990 },
+    ]);
     expect(fake.calls).toEqual([`lock ${orderId}`, `find ${orderId}`, 'refund p-1', 'reply']);
     expect(fake.replies).toEqual([
       {
@@ -189,7 +218,11 @@ describe('PaymentCommandsService.refund', () => {
     async (status) => {
       const fake = fakeRepository(row({ status }));
       const provider = new SimulatedPaymentProvider();
-      await new PaymentCommandsService(fake.repository, provider, config).refund(tx, { orderId }, {});
+      await new PaymentCommandsService(fake.repository, provider, config).refund(
+        tx,
+        { orderId },
+        {},
+      );
       expect(provider.calls).toBe(0);
       expect(fake.calls).toEqual([`lock ${orderId}`, `find ${orderId}`, 'reply']);
       expect(fake.replies[0]?.reply.payload).toMatchObject({

@@ -24,7 +24,10 @@ export interface Payment {
 }
 
 /** A capture's outcome as it is recorded: the order's payment in its first status. */
-export type NewPayment = Pick<Payment, 'orderId' | 'userId' | 'amountCents' | 'currency' | 'method' | 'attempts'> &
+export type NewPayment = Pick<
+  Payment,
+  'orderId' | 'userId' | 'amountCents' | 'currency' | 'method' | 'attempts'
+> &
   (
     | { status: 'CAPTURED'; providerChargeId: string }
     | { status: 'DECLINED'; declineCode: string }

@@ -11,7 +11,8 @@ import type { PaymentReply } from './payment-replies';
 import type { PaymentStatus } from './payment-state';
 
 /** True only when A and B are the same type. */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 // The domain's types are the table's, exactly: a status or a column added to schema.prisma (or
 // to payment-state.ts / payment.ts) alone fails `npm run typecheck` here.
