@@ -1,4 +1,4 @@
-import type { Payment } from '../generated/prisma/client';
+import type { Payment } from './payment';
 
 export interface Caller {
   callerUserId: string;

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { EventDefinition, paymentEventsV1 } from '@ecommerce/contracts';
-import { Outbox } from '@ecommerce/messaging';
+import type { paymentEventsV1 } from '@ecommerce/contracts';
 import { SERVICE_CONFIG } from '@ecommerce/config';
 import { type ServiceConfig } from '../config';
 import type { Tx } from '../database';
-import type { Payment } from '../generated/prisma/client';
 import { PAYMENT_PROVIDER, type PaymentProvider } from '../provider/payment-provider';
 import { captureWithRetries, type RetryPolicy } from './capture-with-retries';
+import type { Payment } from './payment';
 import { parseCaptureCommand, parseRefundCommand } from './payment-commands.validation';
-import { captureReply, type PaymentReply, refundReply } from './payment-replies';
+import { captureReply, refundReply } from './payment-replies';
 import { refundDecision } from './payment-state';
+import { PaymentsRepository } from './payments.repository';
 
 /** Where a reply goes on from: the command's trace, so one order stays one trace. */
 export interface CommandContext {
@@ -43,7 +43,7 @@ export class PaymentCommandsService {
   private readonly retry: RetryPolicy;
 
   constructor(
-    private readonly outbox: Outbox,
+    private readonly payments: PaymentsRepository,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
@@ -57,13 +57,13 @@ export class PaymentCommandsService {
     context: CommandContext,
   ): Promise<Payment> {
     const command = parseCaptureCommand(message);
-    await lockOrder(tx, command.orderId);
-    const existing = await tx.payment.findUnique({ where: { orderId: command.orderId } });
+    await this.payments.lockOrder(tx, command.orderId);
+    const existing = await this.payments.findByOrder(command.orderId, tx);
     if (existing) {
       this.logger.log(
         `order ${command.orderId} already has a ${existing.status} payment: nothing charged, answered again`,
       );
-      await this.reply(tx, captureReply(existing), context);
+      await this.payments.enqueueReply(tx, captureReply(existing), context.traceparent);
       return existing;
     }
 
@@ -77,25 +77,23 @@ export class PaymentCommandsService {
       },
       this.retry,
     );
-    const payment = await tx.payment.create({
-      data: {
-        orderId: command.orderId,
-        userId: command.userId,
-        amountCents: command.amountCents,
-        currency: command.currency,
-        method: command.method,
-        attempts: result.attempts,
-        ...(result.outcome === 'captured'
-          ? { status: 'CAPTURED', providerChargeId: result.chargeId }
-          : result.outcome === 'declined'
-            ? { status: 'DECLINED', declineCode: result.declineCode }
-            : { status: 'FAILED', lastError: result.error.slice(0, 500) }),
-      },
+    const payment = await this.payments.create(tx, {
+      orderId: command.orderId,
+      userId: command.userId,
+      amountCents: command.amountCents,
+      currency: command.currency,
+      method: command.method,
+      attempts: result.attempts,
+      ...(result.outcome === 'captured'
+        ? { status: 'CAPTURED', providerChargeId: result.chargeId }
+        : result.outcome === 'declined'
+          ? { status: 'DECLINED', declineCode: result.declineCode }
+          : { status: 'FAILED', lastError: result.error.slice(0, 500) }),
     });
     this.logger.log(
       `order ${payment.orderId}: payment ${payment.status} after ${payment.attempts} provider call(s)`,
     );
-    await this.reply(tx, captureReply(payment), context);
+    await this.payments.enqueueReply(tx, captureReply(payment), context.traceparent);
     return payment;
   }
 
@@ -106,8 +104,8 @@ export class PaymentCommandsService {
     context: CommandContext,
   ): Promise<Payment | null> {
     const { orderId } = parseRefundCommand(message);
-    await lockOrder(tx, orderId);
-    let payment = await tx.payment.findUnique({ where: { orderId } });
+    await this.payments.lockOrder(tx, orderId);
+    let payment = await this.payments.findByOrder(orderId, tx);
     const decision = refundDecision(payment?.status);
     if (payment && decision === 'refund') {
       // A transient provider error propagates: the consumer retries the message with backoff,
@@ -117,31 +115,11 @@ export class PaymentCommandsService {
         chargeId: payment.providerChargeId ?? '',
         amountCents: payment.amountCents,
       });
-      payment = await tx.payment.update({
-        where: { id: payment.id },
-        data: { status: 'REFUNDED', refundedAt: new Date() },
-      });
+      payment = await this.payments.markRefunded(tx, payment.id);
     }
     this.logger.log(`order ${orderId}: refund ${decision}`);
-    await this.reply(tx, refundReply(orderId, payment), context);
+    await this.payments.enqueueReply(tx, refundReply(orderId, payment), context.traceparent);
     return payment;
   }
 
-  private async reply(tx: Tx, reply: PaymentReply, context: CommandContext): Promise<void> {
-    const { orderId } = reply.payload;
-    // Each member of the union pairs an event with its own payload type.
-    await this.outbox.enqueueEvent(tx, reply.event as EventDefinition<unknown>, reply.payload, {
-      key: orderId,
-      subject: orderId,
-      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-    });
-  }
-}
-
-/**
- * Serialises everything this service does to one order, for the rest of the transaction: a
- * second delivery of the order's command (a rebalance) waits here, then finds the first one's row.
- */
-async function lockOrder(tx: Tx, orderId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`payment:${orderId}`}, 0))`;
 }

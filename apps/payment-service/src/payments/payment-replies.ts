@@ -1,5 +1,5 @@
 import { EVENTS, type EventDefinition, type paymentEventsV1 } from '@ecommerce/contracts';
-import type { Payment } from '../generated/prisma/client';
+import type { Payment } from './payment';
 
 /** One reply on payment.events.v1: which event, and its payload. */
 export type PaymentReply =

@@ -1,5 +1,3 @@
-import type { PaymentStatus } from '../generated/prisma/client';
-
 /**
  * The payment state machine. A payment is created in its first status by the capture (there
  * is no "pending" row: the provider answers inside the transaction that writes the row), and
@@ -8,7 +6,12 @@ import type { PaymentStatus } from '../generated/prisma/client';
  *   (capture) ──► CAPTURED ──(refund)──► REFUNDED
  *             ├─► DECLINED     (final: the provider refused)
  *             └─► FAILED       (final: transient errors until the retries ran out)
+ *
+ * The `payment_status` column holds exactly these values (payments.repository.ts checks it at
+ * compile time).
  */
+export type PaymentStatus = 'CAPTURED' | 'DECLINED' | 'FAILED' | 'REFUNDED';
+
 export const INITIAL_STATUSES: readonly PaymentStatus[] = ['CAPTURED', 'DECLINED', 'FAILED'];
 
 const TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {

@@ -1,5 +1,6 @@
 import { paymentV1 } from '@ecommerce/contracts';
-import type { Payment, PaymentStatus } from '../generated/prisma/client';
+import type { Payment } from './payment';
+import type { PaymentStatus } from './payment-state';
 
 const STATUSES: Record<PaymentStatus, paymentV1.PaymentStatus> = {
   CAPTURED: paymentV1.PaymentStatus.CAPTURED,

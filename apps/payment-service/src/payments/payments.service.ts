@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { paymentV1 } from '@ecommerce/contracts';
 import { parseRequest } from '@ecommerce/validation';
-import { PrismaService } from '../database';
 import { mayRead, ownerOf } from './payment-access';
 import { paymentErrors } from './payments.errors';
 import { toPaymentMessage } from './payment.mapper';
+import { PaymentsRepository } from './payments.repository';
 import { getPaymentByOrderSchema } from './payments.validation';
 
 /**
@@ -14,11 +14,11 @@ import { getPaymentByOrderSchema } from './payments.validation';
  */
 @Injectable()
 export class PaymentsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly payments: PaymentsRepository) {}
 
   async getByOrder(request: paymentV1.GetPaymentByOrderRequest): Promise<paymentV1.Payment> {
     const { orderId } = parseRequest(getPaymentByOrderSchema, request);
-    const payment = await this.prisma.payment.findUnique({ where: { orderId } });
+    const payment = await this.payments.findByOrder(orderId);
     // Someone else's payment gets the same answer as none at all.
     if (!payment || !mayRead(request, ownerOf(payment)))
       throw paymentErrors.create('PAYMENT_NOT_FOUND', 'payment not found');

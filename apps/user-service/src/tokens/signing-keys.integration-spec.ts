@@ -28,6 +28,8 @@ import { configSchema } from '../config';
 import { PrismaService } from '../database';
 import { AdminSeed } from '../users/admin-seed.service';
 import { PasswordHasher } from '../users/password-hasher';
+import { UsersRepository } from '../users/users.repository';
+import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
 
 type UserClient = ResilientGrpcClient<userV1.UserServiceClient>;
@@ -205,13 +207,19 @@ describe('user-service signing keys, each test on an empty database', () => {
     const pools = [1, 2, 3, 4, 5].map(() => new PrismaService(config));
     try {
       const keys = await Promise.all(
-        pools.map((prisma) => new SigningKeysService(prisma, config).current()),
+        pools.map((prisma) =>
+          new SigningKeysService(new SigningKeysRepository(prisma), config).current(),
+        ),
       );
       expect(new Set(keys.map((key) => key.kid)).size).toBe(1);
       const outbox = new Outbox({ source: 'user-service' });
       await Promise.all(
         pools.map((prisma) =>
-          new AdminSeed(prisma, new PasswordHasher(), outbox, config).ensureSeeded(),
+          new AdminSeed(
+            new UsersRepository(prisma, outbox),
+            new PasswordHasher(),
+            config,
+          ).ensureSeeded(),
         ),
       );
       expect(await query('SELECT kid FROM signing_keys')).toEqual([{ kid: keys[0]?.kid }]);

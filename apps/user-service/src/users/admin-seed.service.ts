@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ServiceConfig } from '../config';
-import { PrismaService } from '../database';
-import { Outbox } from '@ecommerce/messaging';
 import { SERVICE_CONFIG } from '@ecommerce/config';
 import type { ReadinessCheck } from '@ecommerce/observability';
 import { PasswordHasher } from './password-hasher';
-import { enqueueUserRegistered } from './user-events';
+import { UsersRepository } from './users.repository';
 import { normaliseEmail } from './users.validation';
 
 const ADMIN_NAME = 'Administrator';
@@ -21,9 +19,8 @@ export class AdminSeed implements ReadinessCheck {
   private seeded?: Promise<void>;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
-    private readonly outbox: Outbox,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
@@ -55,29 +52,22 @@ export class AdminSeed implements ReadinessCheck {
     // INSERT ... ON CONFLICT DO NOTHING: instances starting together cannot create two
     // admins, and none of them fails because another one got there first. The one that created
     // it also announces it (UserRegistered, same transaction), so the admin gets emails too.
-    const created = await this.prisma.$transaction(async (tx) => {
-      const [admin] = await tx.user.createManyAndReturn({
-        data: [{ email, name: ADMIN_NAME, passwordHash, role: 'admin' }],
-        skipDuplicates: true,
-      });
-      if (admin) await enqueueUserRegistered(this.outbox, tx, admin);
-      return admin !== undefined;
+    const admin = await this.users.registerIfAbsent({
+      email,
+      name: ADMIN_NAME,
+      passwordHash,
+      role: 'admin',
     });
-    if (created) this.logger.log('seeded the admin account (ADMIN_EMAIL)');
+    if (admin) this.logger.log('seeded the admin account (ADMIN_EMAIL)');
     else await this.reportExisting(email);
   }
 
   private async reportExisting(email: string): Promise<boolean> {
-    const existing = await this.prisma.user.findUnique({
-      where: { email },
-      select: { role: true },
-    });
-    if (!existing) return false;
+    const role = await this.users.findRoleByEmail(email);
+    if (!role) return false;
     // The address itself is not logged: log lines carry no personal data.
-    if (existing.role === 'admin')
-      this.logger.log('the admin account (ADMIN_EMAIL) exists: left unchanged');
-    else
-      this.logger.warn(`ADMIN_EMAIL belongs to a ${existing.role}, not an admin: left unchanged`);
+    if (role === 'admin') this.logger.log('the admin account (ADMIN_EMAIL) exists: left unchanged');
+    else this.logger.warn(`ADMIN_EMAIL belongs to a ${role}, not an admin: left unchanged`);
     return true;
   }
 }

@@ -1,8 +1,9 @@
 import { DomainError } from '@ecommerce/errors';
-import type { PrismaService } from '../database';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import { CredentialsService } from './credentials.service';
 import type { PasswordHasher } from './password-hasher';
+import type { UserCredentials } from './user';
+import type { UsersRepository } from './users.repository';
 
 /**
  * An unknown email must cost one argon2 verification, like a wrong password, so response
@@ -10,11 +11,17 @@ import type { PasswordHasher } from './password-hasher';
  * it (timings on a shared machine prove nothing).
  */
 describe('CredentialsService.login', () => {
-  const user = { id: 'u1', role: 'customer', passwordHash: '$argon2id$stored' };
+  const user: UserCredentials = { id: 'u1', role: 'customer', passwordHash: '$argon2id$stored' };
 
-  function setup(found: typeof user | null, passwordMatches = false) {
+  function setup(found: UserCredentials | null, passwordMatches = false) {
     const calls: string[] = [];
-    const prisma = { user: { findUnique: async () => found } } as unknown as PrismaService;
+    const lookups: string[] = [];
+    const users = {
+      findCredentials: async (email: string) => {
+        lookups.push(email);
+        return found;
+      },
+    } as unknown as UsersRepository;
     const passwords = {
       verify: async () => {
         calls.push('verify');
@@ -28,7 +35,7 @@ describe('CredentialsService.login', () => {
     const tokens = {
       issue: async () => ({ accessToken: 'token', expiresIn: 900 }),
     } as unknown as AccessTokenIssuer;
-    return { service: new CredentialsService(prisma, passwords, tokens), calls };
+    return { service: new CredentialsService(users, passwords, tokens), calls, lookups };
   }
 
   it('verifies against the dummy hash when the email is unknown, and refuses', async () => {
@@ -60,5 +67,11 @@ describe('CredentialsService.login', () => {
       expiresIn: 900,
     });
     expect(calls).toEqual(['verify']);
+  });
+
+  it('looks the account up by the email as stored: trimmed, case kept', async () => {
+    const { service, lookups } = setup(user, true);
+    await service.login({ email: '  Ada@Example.com ', password: 'right-password' });
+    expect(lookups).toEqual(['Ada@Example.com']);
   });
 });

@@ -1,15 +1,14 @@
 import { EVENTS } from '@ecommerce/contracts';
-import type { Outbox } from '@ecommerce/messaging';
-import type { User } from '../generated/prisma/client';
-import type { Tx } from '../database';
+import { eventMessage, type OutboxMessage } from '@ecommerce/messaging';
+import type { User } from './user';
 
 /**
- * Announces a new account on user.events.v1, keyed by the user id. Call it in the transaction
- * that creates the user: the event then exists if and only if the account does.
+ * UserRegistered for a new account on user.events.v1, keyed by the user id. Written in the
+ * transaction that creates the user (users.repository.ts): the event exists if and only if the
+ * account does.
  */
-export function enqueueUserRegistered(outbox: Outbox, tx: Tx, user: User): Promise<string> {
-  return outbox.enqueueEvent(
-    tx,
+export function userRegistered(user: User): OutboxMessage {
+  return eventMessage(
     EVENTS.UserRegistered,
     {
       userId: user.id,
@@ -22,18 +21,12 @@ export function enqueueUserRegistered(outbox: Outbox, tx: Tx, user: User): Promi
 }
 
 /**
- * Announces a deleted account on user.events.v1, keyed by the user id (so it follows the user's
- * UserRegistered on the same partition). Call it in the transaction that deletes the user:
- * services that keep a copy of the user's email and name erase it when it arrives.
+ * UserDeleted on user.events.v1, keyed by the user id (so it follows the user's UserRegistered
+ * on the same partition). Written in the transaction that deletes the user: services that keep a
+ * copy of the user's email and name erase it when it arrives.
  */
-export function enqueueUserDeleted(
-  outbox: Outbox,
-  tx: Tx,
-  userId: string,
-  deletedAt: Date,
-): Promise<string> {
-  return outbox.enqueueEvent(
-    tx,
+export function userDeleted(userId: string, deletedAt: Date): OutboxMessage {
+  return eventMessage(
     EVENTS.UserDeleted,
     { userId, deletedAt: deletedAt.toISOString() },
     { key: userId, subject: userId },

@@ -1,7 +1,7 @@
 import { userV1 } from '@ecommerce/contracts';
-import type { Role, User } from '../generated/prisma/client';
+import type { User, UserRole } from './user';
 
-const ROLES: Record<Role, userV1.UserRole> = {
+const ROLES: Record<UserRole, userV1.UserRole> = {
   customer: userV1.UserRole.CUSTOMER,
   admin: userV1.UserRole.ADMIN,
 };

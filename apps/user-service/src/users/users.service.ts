@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { commonV1, userV1 } from '@ecommerce/contracts';
-import { isRecordNotFound, isUniqueViolation } from '@ecommerce/database';
-import { PrismaService } from '../database';
-import { Outbox } from '@ecommerce/messaging';
 import { parseRequest } from '@ecommerce/validation';
 import { PasswordHasher } from './password-hasher';
-import { enqueueUserDeleted, enqueueUserRegistered } from './user-events';
 import { userErrors } from './users.errors';
 import { toUserMessage } from './user.mapper';
+import { UsersRepository } from './users.repository';
 import {
   listUsersSchema,
   registerSchema,
@@ -25,35 +22,23 @@ import {
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
-    private readonly outbox: Outbox,
   ) {}
 
   async register(request: userV1.RegisterRequest): Promise<userV1.User> {
     const { email, password, name } = parseRequest(registerSchema, request);
     const passwordHash = await this.passwords.hash(password);
-    try {
-      // No "is it taken?" query first: two registrations at once would both pass it. The
-      // unique index on the citext column decides, case-insensitively, and only once.
-      // The account and its UserRegistered event commit together (transactional outbox).
-      const user = await this.prisma.$transaction(async (tx) => {
-        const created = await tx.user.create({
-          data: { email, name, passwordHash, role: 'customer' },
-        });
-        await enqueueUserRegistered(this.outbox, tx, created);
-        return created;
-      });
-      return toUserMessage(user);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw userErrors.create('EMAIL_TAKEN', 'this email is already registered');
-      throw error;
-    }
+    // The account and its UserRegistered event commit together (transactional outbox); the
+    // unique index on the email, not a query first, tells that it is taken.
+    const user = await this.users.register({ email, name, passwordHash, role: 'customer' });
+    if (!user) throw userErrors.create('EMAIL_TAKEN', 'this email is already registered');
+    return toUserMessage(user);
   }
 
   async get(request: userV1.GetUserRequest): Promise<userV1.User> {
     const { id } = parseRequest(userIdSchema, request);
-    const user = await this.prisma.user.findUnique({ where: { id } });
+    const user = await this.users.findById(id);
     if (!user) throw userErrors.create('USER_NOT_FOUND', 'user not found');
     return toUserMessage(user);
   }
@@ -61,25 +46,15 @@ export class UsersService {
   async update(request: userV1.UpdateUserRequest): Promise<userV1.User> {
     const { id, name } = parseRequest(updateUserSchema, request);
     if (name === undefined) return this.get({ id });
-    try {
-      return toUserMessage(await this.prisma.user.update({ where: { id }, data: { name } }));
-    } catch (error) {
-      if (isRecordNotFound(error)) throw userErrors.create('USER_NOT_FOUND', 'user not found');
-      throw error;
-    }
+    const user = await this.users.rename(id, name);
+    if (!user) throw userErrors.create('USER_NOT_FOUND', 'user not found');
+    return toUserMessage(user);
   }
 
   /** Newest first; ties on the creation time are broken by id, so pages never overlap. */
   async list(request: userV1.ListUsersRequest): Promise<userV1.ListUsersResponse> {
     const page = parseRequest(listUsersSchema, request);
-    const [users, total] = await this.prisma.$transaction([
-      this.prisma.user.findMany({
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: (page.page - 1) * page.limit,
-        take: page.limit,
-      }),
-      this.prisma.user.count(),
-    ]);
+    const { users, total } = await this.users.page((page.page - 1) * page.limit, page.limit);
     const pagination: commonV1.Pagination = {
       ...page,
       total,
@@ -94,11 +69,6 @@ export class UsersService {
    */
   async delete(request: userV1.DeleteUserRequest): Promise<void> {
     const { id } = parseRequest(userIdSchema, request);
-    const deleted = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.user.deleteMany({ where: { id } });
-      if (count > 0) await enqueueUserDeleted(this.outbox, tx, id, new Date());
-      return count > 0;
-    });
-    if (!deleted) throw userErrors.create('USER_NOT_FOUND', 'user not found');
+    if (!(await this.users.delete(id))) throw userErrors.create('USER_NOT_FOUND', 'user not found');
   }
 }
