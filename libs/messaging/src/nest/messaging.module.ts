@@ -44,8 +44,8 @@ export interface MessagingModuleOptions {
   /** The service's name: the Kafka client id, the consumer groups' prefix and `ce_source`. */
   service: string;
   /**
-   * The service publishes events: its use cases write them to the outbox (inject `Outbox`) in
-   * their own transaction, and the outbox relay publishes them.
+   * The service publishes events: its repositories write them to the outbox (inject `Outbox`)
+   * in the transaction of the change, and the outbox relay publishes them.
    */
   publishes: boolean;
   /** The inbox consumers it runs; none for a service that only publishes. */
@@ -144,7 +144,7 @@ export class Messaging
 
 /**
  * Kafka for a service: `MessagingModule.forService({ publishes: true, consumers: [...] })` in
- * its AppModule. Global: any use case can inject `Outbox`, and `main.ts` lists `Messaging`
+ * its AppModule. Global: any repository can inject `Outbox`, and `main.ts` lists `Messaging`
  * among the readiness checks.
  */
 @Module({})
