@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ecommerce/config';
 import type { ReadinessCheck } from '@ecommerce/observability';
 import { type ServiceConfig } from '../config';
-import { PrismaService } from '../database';
 import { CATALOG } from './catalog';
+import { ProductsRepository } from './products.repository';
 
 /**
  * Puts the demo catalog in place: every catalog product whose sku is missing is added with
@@ -16,7 +16,7 @@ export class CatalogSeeder implements ReadinessCheck {
   private done: Promise<void> | undefined;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly products: ProductsRepository,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
@@ -46,26 +46,7 @@ export class CatalogSeeder implements ReadinessCheck {
   }
 
   private async seed(): Promise<void> {
-    const skus = CATALOG.map((product) => product.sku);
-    const stockBySku = new Map(CATALOG.map((product) => [product.sku, product.initialStock]));
-    const added = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.product.createMany({
-        data: CATALOG.map(({ initialStock: _stock, ...product }) => product),
-        skipDuplicates: true, // ON CONFLICT DO NOTHING
-      });
-      // Products are always created with their stock, so only the ones inserted just now lack it.
-      const inserted = await tx.product.findMany({
-        where: { sku: { in: skus }, stock: { is: null } },
-      });
-      await tx.stock.createMany({
-        data: inserted.map((product) => ({
-          productId: product.id,
-          available: stockBySku.get(product.sku) ?? 0,
-        })),
-        skipDuplicates: true,
-      });
-      return count;
-    });
+    const added = await this.products.addMissing(CATALOG);
     this.logger.log(`catalog seeded: ${added} of ${CATALOG.length} products added`);
   }
 }

@@ -1,10 +1,8 @@
 import type { inventoryV1 } from '@ecommerce/contracts';
-import type { Product, Stock } from '../generated/prisma/client';
-
-export type ProductWithStock = Product & { stock: Stock | null };
+import type { ProductRow } from './products.repository';
 
 /** A catalog row and its stock row as the contract's Product. */
-export function toProductMessage(product: ProductWithStock): inventoryV1.Product {
+export function toProductMessage(product: ProductRow): inventoryV1.Product {
   const { stock } = product;
   // A restock changes only the stock row; the product as a whole changed then too.
   const updatedAt =

@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { commonV1, inventoryV1 } from '@ecommerce/contracts';
-import { PrismaService } from '../database';
 import { isUniqueViolation } from '@ecommerce/database';
 import type { Paging } from '@ecommerce/validation';
 import { isUuid } from '@ecommerce/validation';
 import { toProductMessage } from './product.mapper';
 import { productErrors } from './products.errors';
-import {
-  type CreateProductInput,
-  MAX_INT4,
-  type RestockInput,
-} from './products.validation';
-
-const withStock = { stock: true } as const;
+import { ProductsRepository } from './products.repository';
+import { type CreateProductInput, MAX_INT4, type RestockInput } from './products.validation';
 
 /**
  * The catalog and its stock levels. Stock is a row of its own per product with explicit
@@ -23,20 +17,14 @@ const withStock = { stock: true } as const;
  */
 @Injectable()
 export class ProductsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly products: ProductsRepository) {}
 
   async create(input: CreateProductInput): Promise<inventoryV1.Product> {
-    const { initialStock, ...product } = input;
     try {
-      // A nested create: the product and its stock row are inserted in one transaction.
-      const created = await this.prisma.product.create({
-        data: { ...product, stock: { create: { available: initialStock } } },
-        include: withStock,
-      });
-      return toProductMessage(created);
+      return toProductMessage(await this.products.create(input));
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw productErrors.create('SKU_TAKEN', `sku ${product.sku} is already taken`, [
+        throw productErrors.create('SKU_TAKEN', `sku ${input.sku} is already taken`, [
           { field: 'sku', message: 'is already taken' },
         ]);
       }
@@ -45,7 +33,7 @@ export class ProductsService {
   }
 
   async get(id: string): Promise<inventoryV1.Product> {
-    const product = await this.prisma.product.findUnique({ where: { id }, include: withStock });
+    const product = await this.products.findById(id);
     if (!product) throw notFound(id);
     return toProductMessage(product);
   }
@@ -54,16 +42,7 @@ export class ProductsService {
     page,
     limit,
   }: Paging): Promise<{ data: inventoryV1.Product[]; pagination: commonV1.Pagination }> {
-    const [total, products] = await this.prisma.$transaction([
-      this.prisma.product.count(),
-      this.prisma.product.findMany({
-        // Oldest first, ties broken by id: a product never moves between pages.
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        skip: (page - 1) * limit,
-        take: limit,
-        include: withStock,
-      }),
-    ]);
+    const { products, total } = await this.products.page({ page, limit });
     return {
       data: products.map(toProductMessage),
       pagination: { page, limit, total, pages: Math.ceil(total / limit) },
@@ -71,17 +50,12 @@ export class ProductsService {
   }
 
   async restock({ id, quantity }: RestockInput): Promise<inventoryV1.Product> {
-    return this.prisma.$transaction(async (tx) => {
-      // `available = available + quantity` in SQL: concurrent restocks all count. The
-      // guard keeps the sum inside the INTEGER column instead of failing with an overflow.
-      const { count } = await tx.stock.updateMany({
-        where: { productId: id, available: { lte: MAX_INT4 - quantity } },
-        data: { available: { increment: quantity } },
-      });
+    return this.products.transaction(async (tx) => {
+      const added = await this.products.addStock(tx, id, quantity);
       // The row lock taken by the UPDATE lasts until commit: this reads what this restock left.
-      const product = await tx.product.findUnique({ where: { id }, include: withStock });
+      const product = await this.products.findById(id, tx);
       if (!product) throw notFound(id);
-      if (count === 0) {
+      if (!added) {
         throw productErrors.create(
           'STOCK_LIMIT_EXCEEDED',
           `restocking ${quantity} units would exceed the stock limit of ${MAX_INT4}`,
@@ -95,12 +69,8 @@ export class ProductsService {
   /** The products among `ids` that exist, and the ids that match none (never a NOT_FOUND). */
   async getByIds(ids: string[]): Promise<inventoryV1.GetProductsByIdsResponse> {
     const requested = [...new Set(ids)];
-    const lookup = [
-      ...new Set(requested.filter((id) => isUuid(id)).map((id) => id.toLowerCase())),
-    ];
-    const products = lookup.length
-      ? await this.prisma.product.findMany({ where: { id: { in: lookup } }, include: withStock })
-      : [];
+    const lookup = [...new Set(requested.filter((id) => isUuid(id)).map((id) => id.toLowerCase()))];
+    const products = lookup.length ? await this.products.findByIds(lookup) : [];
     const found = new Set(products.map((product) => product.id));
     return {
       products: products.map(toProductMessage),

@@ -13,12 +13,15 @@ export interface UnavailableLine {
   available: number;
 }
 
+/** Why a reservation is rejected for its stock (the `rejection_reason` enum of the database). */
+export type StockRejectionReason = 'INSUFFICIENT_STOCK' | 'UNKNOWN_PRODUCT';
+
 export type Availability =
   | { ok: true }
   | {
       ok: false;
       /** UNKNOWN_PRODUCT wins when both apply: restocking would not help that order. */
-      reason: 'INSUFFICIENT_STOCK' | 'UNKNOWN_PRODUCT';
+      reason: StockRejectionReason;
       unavailable: UnavailableLine[];
     };
 

@@ -1,4 +1,5 @@
-import type { ReservationStatus } from '../generated/prisma/client';
+/** The status of an order's reservation (the `reservation_status` enum of the database). */
+export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 
 export type ReservationCommand = 'reserve' | 'commit' | 'release';
 

@@ -5,6 +5,7 @@ import { isPoisonMessageError } from '@ecommerce/messaging';
 import { databaseUrl } from '@ecommerce/testing';
 import { PrismaClient } from '../generated/prisma/client';
 import type { Reply } from './replies';
+import { ReservationsRepository } from './reservations.repository';
 import { ReservationsService } from './reservations.service';
 
 /**
@@ -17,7 +18,7 @@ const prisma = new PrismaClient({
   adapter: new PrismaPg({ connectionString: databaseUrl('inventory'), max: 25 }),
   transactionOptions: { timeout: 20_000, maxWait: 20_000 },
 });
-const service = new ReservationsService();
+const service = new ReservationsService(new ReservationsRepository());
 
 afterAll(() => prisma.$disconnect());
 

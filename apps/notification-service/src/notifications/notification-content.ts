@@ -1,5 +1,7 @@
 import { orderV1, type orderEventsV1 } from '@ecommerce/contracts';
-import type { NotificationType } from '../generated/prisma/client';
+
+/** What a notification is about (the `notification_type` enum of the database). */
+export type NotificationType = 'WELCOME' | 'ORDER_CONFIRMED' | 'ORDER_CANCELLED';
 
 /** One notification before it is sent: what it is, its unique key, and the email. */
 export interface NotificationContent {

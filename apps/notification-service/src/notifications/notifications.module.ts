@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { OrderEventsConsumer, UserEventsConsumer } from './notifications.consumer';
 import { NotificationsGrpcController } from './notifications.grpc-controller';
+import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { NotifyService } from './notify.service';
 
@@ -13,6 +14,12 @@ import { NotifyService } from './notify.service';
 @Module({
   imports: [DeliveryModule],
   controllers: [NotificationsGrpcController],
-  providers: [NotificationsService, NotifyService, UserEventsConsumer, OrderEventsConsumer],
+  providers: [
+    NotificationsRepository,
+    NotificationsService,
+    NotifyService,
+    UserEventsConsumer,
+    OrderEventsConsumer,
+  ],
 })
 export class NotificationsModule {}

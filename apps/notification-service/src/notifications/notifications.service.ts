@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { notificationV1 } from '@ecommerce/contracts';
 import { parseRequest } from '@ecommerce/validation';
-import { PrismaService } from '../database';
 import { toNotificationMessage } from './notification.mapper';
+import { NotificationsRepository } from './notifications.repository';
 import { listNotificationsSchema } from './notifications.validation';
 
 /**
@@ -11,23 +11,14 @@ import { listNotificationsSchema } from './notifications.validation';
  */
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly notifications: NotificationsRepository) {}
 
   /** Newest first; ties on the creation time are broken by id, so pages never overlap. */
   async list(
     request: notificationV1.ListNotificationsRequest,
   ): Promise<notificationV1.ListNotificationsResponse> {
     const query = parseRequest(listNotificationsSchema, request);
-    const where = { userId: query.userId };
-    const [notifications, total] = await this.prisma.$transaction([
-      this.prisma.notification.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: (query.page - 1) * query.limit,
-        take: query.limit,
-      }),
-      this.prisma.notification.count({ where }),
-    ]);
+    const { notifications, total } = await this.notifications.pageOfUser(query.userId, query);
     return {
       data: notifications.map(toNotificationMessage),
       pagination: {

@@ -10,6 +10,7 @@ import {
   orderConfirmedNotification,
   welcomeNotification,
 } from './notification-content';
+import { NotificationsRepository } from './notifications.repository';
 
 /**
  * Turns events into notifications, exactly once per notification key, in the inbox transaction
@@ -37,7 +38,10 @@ import {
 export class NotifyService {
   private readonly logger = new Logger(NotifyService.name);
 
-  constructor(private readonly sender: MailSender) {}
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly sender: MailSender,
+  ) {}
 
   /** UserRegistered: remember where to write to this user, welcome them, release what waited. */
   async userRegistered(tx: Tx, event: userEventsV1.UserRegistered): Promise<void> {
@@ -52,21 +56,14 @@ export class NotifyService {
     const registeredAt = Number.isNaN(Date.parse(event.registeredAt))
       ? new Date()
       : new Date(event.registeredAt);
-    const data = {
+    const recipient = await this.notifications.saveRecipient(tx, {
+      userId: event.userId,
       email: event.email,
       name: event.name.slice(0, 100) || event.email,
       registeredAt,
-    };
-    const recipient = await tx.recipient.upsert({
-      where: { userId: event.userId },
-      create: { userId: event.userId, ...data },
-      update: data,
     });
     await this.record(tx, welcomeNotification(recipient), recipient.email);
-    const { count } = await tx.notification.updateMany({
-      where: { userId: recipient.userId, recipient: null },
-      data: { recipient: recipient.email, nextAttemptAt: new Date() },
-    });
+    const count = await this.notifications.releaseWaiting(tx, recipient);
     if (count > 0) {
       this.logger.log(
         `user ${recipient.userId} registered: ${count} notification(s) that waited for it released`,
@@ -79,7 +76,7 @@ export class NotifyService {
     checkOrderEvent('OrderConfirmed', event);
     if (await this.lockLiveUser(tx, event.userId, `OrderConfirmed of order ${event.orderId}`))
       return;
-    const recipient = await tx.recipient.findUnique({ where: { userId: event.userId } });
+    const recipient = await this.notifications.findRecipient(tx, event.userId);
     await this.record(tx, orderConfirmedNotification(recipient?.name, event), recipient?.email);
   }
 
@@ -87,19 +84,17 @@ export class NotifyService {
     checkOrderEvent('OrderCancelled', event);
     if (await this.lockLiveUser(tx, event.userId, `OrderCancelled of order ${event.orderId}`))
       return;
-    const recipient = await tx.recipient.findUnique({ where: { userId: event.userId } });
+    const recipient = await this.notifications.findRecipient(tx, event.userId);
     await this.record(tx, orderCancelledNotification(recipient?.name, event), recipient?.email);
   }
 
   /** UserDeleted: erase the user's address, name and notifications, and keep them erased. */
   async userDeleted(tx: Tx, event: userEventsV1.UserDeleted): Promise<void> {
     if (!isUuid(event.userId)) throw new PoisonMessageError('UserDeleted: user_id must be a UUID');
-    await lockUser(tx, event.userId);
-    const notifications = await tx.notification.deleteMany({ where: { userId: event.userId } });
-    const recipients = await tx.recipient.deleteMany({ where: { userId: event.userId } });
-    await tx.erasedUser.createMany({ data: [{ userId: event.userId }], skipDuplicates: true });
+    await this.notifications.lockUser(tx, event.userId);
+    const erased = await this.notifications.erase(tx, event.userId);
     this.logger.log(
-      `user ${event.userId} deleted: address ${recipients.count ? 'erased' : 'not known'}, ${notifications.count} notification(s) erased`,
+      `user ${event.userId} deleted: address ${erased.recipients ? 'erased' : 'not known'}, ${erased.notifications} notification(s) erased`,
     );
   }
 
@@ -109,22 +104,8 @@ export class NotifyService {
     content: NotificationContent,
     to: string | undefined,
   ): Promise<void> {
-    const { count } = await tx.notification.createMany({
-      data: [
-        {
-          userId: content.userId,
-          type: content.type,
-          channel: 'email',
-          recipient: to ?? null,
-          subject: content.subject,
-          body: content.text,
-          orderId: content.orderId ?? null,
-          dedupKey: content.dedupKey,
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (count === 0) {
+    const recorded = await this.notifications.record(tx, content, to);
+    if (!recorded) {
       this.logger.log(`${content.dedupKey} was recorded before: not again`);
     } else if (to === undefined) {
       this.logger.warn(
@@ -141,10 +122,10 @@ export class NotifyService {
    * so the event must write nothing about them.
    */
   private async lockLiveUser(tx: Tx, userId: string, what: string): Promise<boolean> {
-    await lockUser(tx, userId);
-    const erased = await tx.erasedUser.findUnique({ where: { userId } });
+    await this.notifications.lockUser(tx, userId);
+    const erased = await this.notifications.isErased(tx, userId);
     if (erased) this.logger.log(`${what}: user ${userId} was deleted: nothing recorded`);
-    return erased !== null;
+    return erased;
   }
 
   private wakeSenderAfterCommit(tx: Tx): void {
@@ -158,12 +139,4 @@ function checkOrderEvent(type: string, event: { orderId: string; userId: string 
     ...(isUuid(event.userId) ? [] : ['user_id must be a UUID']),
   ];
   if (problems.length) throw new PoisonMessageError(`${type}: ${problems.join(', ')}`);
-}
-
-/**
- * Serialises a user's registration, deletion and order events for the rest of the transaction,
- * so the second to come always sees what the first committed (see the class comment).
- */
-async function lockUser(tx: Tx, userId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notification:${userId}`}, 0))`;
 }
