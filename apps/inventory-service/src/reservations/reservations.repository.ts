@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid } from '@ecommerce/validation';
+import type { SameType } from '@ecommerce/database';
 import type { Tx } from '../database';
 import type {
   RejectionReason as DbRejectionReason,
@@ -21,10 +22,8 @@ export interface ReservationRecord {
 
 // The domain's unions are the database's enums: a value added to schema.prisma and not to the
 // domain, or the other way round, fails `npm run typecheck` here.
-type Equal<A, B> =
-  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const _statusesMatch: Equal<ReservationStatus, DbReservationStatus> = true;
-const _reasonsMatch: Equal<StockRejectionReason, DbRejectionReason> = true;
+const _statusesMatch: SameType<ReservationStatus, DbReservationStatus> = true;
+const _reasonsMatch: SameType<StockRejectionReason, DbRejectionReason> = true;
 
 // The column names come from the StockColumn union, never from a message.
 const moveSql = ({ from, to }: StockMove) => `

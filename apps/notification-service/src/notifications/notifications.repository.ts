@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Paging } from '@ecommerce/validation';
+import type { SameType } from '@ecommerce/database';
 import { PrismaService, type Tx } from '../database';
 import type {
   Notification,
@@ -22,9 +23,7 @@ export interface Erased {
 
 // The domain's notification types are the database's enum: a type added to schema.prisma and
 // not to notification-content.ts, or the other way round, fails `npm run typecheck` here.
-type Equal<A, B> =
-  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const _typesMatch: Equal<NotificationType, DbNotificationType> = true;
+const _typesMatch: SameType<NotificationType, DbNotificationType> = true;
 
 /**
  * The notifications as the consumers record them (`notifications`, `recipients`,

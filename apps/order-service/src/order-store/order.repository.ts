@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, type EventDefinition } from '@ecommerce/contracts';
+import type { SameType } from '@ecommerce/database';
 import { eventMessage, Outbox, withAfterCommit } from '@ecommerce/messaging';
 import type { Caller } from '@ecommerce/validation';
 import { PrismaService, type Tx } from '../database';
@@ -85,13 +86,9 @@ interface LockedRow {
 // The domain's unions and schema.prisma's enums must name the same values: one added on a
 // single side fails `npm run typecheck` here (rows read through Prisma would not fit the
 // domain's types, or the raw SQL below would write a value the database refuses).
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<T extends true> = T;
-type _SameVocabulary = [
-  Holds<Same<OrderStatus, Db.OrderStatus>>,
-  Holds<Same<CancellationReason, Db.CancellationReason>>,
-  Holds<Same<SagaState, Db.SagaState>>,
-];
+const _statusesMatch: SameType<OrderStatus, Db.OrderStatus> = true;
+const _reasonsMatch: SameType<CancellationReason, Db.CancellationReason> = true;
+const _statesMatch: SameType<SagaState, Db.SagaState> = true;
 
 const withItems = {
   items: { orderBy: { productId: 'asc' } },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventDefinition } from '@ecommerce/contracts';
 import { Outbox } from '@ecommerce/messaging';
+import type { SameType } from '@ecommerce/database';
 import { PrismaService, type Tx } from '../database';
 import type {
   Payment as PaymentRow,
@@ -10,14 +11,10 @@ import type { NewPayment, Payment } from './payment';
 import type { PaymentReply } from './payment-replies';
 import type { PaymentStatus } from './payment-state';
 
-/** True only when A and B are the same type. */
-type Equal<A, B> =
-  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-
 // The domain's types are the table's, exactly: a status or a column added to schema.prisma (or
 // to payment-state.ts / payment.ts) alone fails `npm run typecheck` here.
-const _statusesMatch: Equal<PaymentStatusColumn, PaymentStatus> = true;
-const _rowsMatch: Equal<PaymentRow, Payment> = true;
+const _statusesMatch: SameType<PaymentStatusColumn, PaymentStatus> = true;
+const _rowsMatch: SameType<PaymentRow, Payment> = true;
 
 /**
  * The `payments` table and the replies in the outbox. The saga's commands write through the

@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { isRecordNotFound, isUniqueViolation } from '@ecommerce/database';
+import { isRecordNotFound, isUniqueViolation, type SameType } from '@ecommerce/database';
 import { Outbox } from '@ecommerce/messaging';
 import { PrismaService } from '../database';
 import type { Role } from '../generated/prisma/client';
 import type { NewUser, User, UserCredentials, UserRole } from './user';
 import { userDeleted, userRegistered } from './user-events';
 
-/** True only when A and B are the same type. */
-type Equal<A, B> =
-  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-
 // A role added to schema.prisma (or to user.ts) alone fails `npm run typecheck` here.
-const _rolesMatch: Equal<Role, UserRole> = true;
+const _rolesMatch: SameType<Role, UserRole> = true;
 
 /**
  * The `users` table, and the account events in the outbox: an account and its event commit in
