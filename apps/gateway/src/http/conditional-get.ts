@@ -25,7 +25,7 @@ export function conditionalGet(
     done(null, payload);
     return;
   }
-  let tag = reply.getHeader('etag') as string | undefined;
+  let tag = reply.getHeader('etag');
   if (tag === undefined) {
     tag = etag(payload, { weak: true });
     reply.header('etag', tag);
@@ -38,7 +38,7 @@ export function conditionalGet(
   done(null, payload);
 }
 
-function isFresh(request: FastifyRequest, reply: FastifyReply, tag: string | number | string[] | undefined): boolean {
+function isFresh(request: FastifyRequest, reply: FastifyReply, tag: ReturnType<FastifyReply['getHeader']>): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const status = reply.statusCode;
   if ((status < 200 || status >= 300) && status !== 304) return false;

@@ -9,13 +9,13 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 const parseJson = bodyParser.json({ limit: BODY_LIMIT_BYTES });
 
 /**
- * Request bodies are read the way the API has always read them: by body-parser's JSON parser,
- * whatever the Content-Type says, and it decides. `application/json` (any UTF charset, gzip,
- * deflate or br) is parsed strictly (an object or an array; an empty body is `{}`); any other
- * type leaves the body undefined, for validation to refuse. Fastify's own parsers would differ
- * at the edges (415 for another type, 400 for an empty JSON body, no decompression). Malformed
- * JSON is a 400, more than 1 MiB a 413, another charset or encoding a 415: fixed sentences as
- * problem+json, never the parser's message (it can echo the body).
+ * Request bodies are read as the API has always read them: every body goes to body-parser's
+ * JSON parser, which reads `application/json` (any UTF charset; gzip, deflate or br) strictly,
+ * an object or an array, an empty body as `{}`, and leaves a body of any other type undefined
+ * for validation to refuse. Fastify's own parsers would differ at the edges (415 for another
+ * type, 400 for an empty JSON body, no decompression). Malformed JSON is a 400, more than
+ * 1 MiB a 413, another charset or encoding a 415: fixed sentences as problem+json, never the
+ * parser's message (it can echo the body).
  */
 export function readBodiesAsJson(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
