@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  await setUpHttpServer(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
+  setUpHttpServer(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
   setUpOpenApi(app);
 
   onShutdownSignal({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger, close: () => app.close() });

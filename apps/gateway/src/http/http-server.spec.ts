@@ -33,7 +33,7 @@ describe('the gateway HTTP server', () => {
       bodyParser: false,
       logger: false,
     });
-    await setUpHttpServer(app.getHttpAdapter().getInstance(), new MetricsRegistry());
+    setUpHttpServer(app.getHttpAdapter().getInstance(), new MetricsRegistry());
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
