@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import { counter, histogram, REQUEST_SECONDS_BUCKETS } from './registry';
 
-/** The `route` label of a request that no route handled (a 404, or one refused before routing). */
+/** The `route` label of a request that no route handled (a 404). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 type HttpLabel = 'method' | 'route' | 'status_code';
