@@ -8,7 +8,7 @@ import { messagingMetrics } from '@ecommerce/messaging';
 import {
   grpcClientRecorder,
   grpcServerRecorder,
-  httpMetricsMiddleware,
+  httpMetricsHooks,
   MetricsRegistry,
 } from '@ecommerce/observability';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -382,7 +382,7 @@ describe('the metric catalog', () => {
     const registry = new MetricsRegistry();
     grpcServerRecorder(registry);
     grpcClientRecorder(registry);
-    httpMetricsMiddleware(registry);
+    httpMetricsHooks(registry);
     // Both gauges read at scrape time only; nothing is scraped here.
     messagingMetrics(registry, {
       relay: () => undefined,

@@ -1,4 +1,4 @@
-import { type BackendName, metricValue, waitFor } from '@ecommerce/testing';
+import { type BackendName, metricValue, SPAN_KIND, waitFor } from '@ecommerce/testing';
 import {
   api,
   clientSpan,
@@ -70,6 +70,16 @@ describe('observability: one order through its trace, its logs and the saga metr
           `the trace of order ${order.id} is not whole:\n- ${problems.join('\n- ')}\n\n` +
             `${spans.length} span(s) of trace ${client.traceId}:\n${renderTrace(spans, client.spanId)}`,
         );
+    });
+
+    it("the gateway's server span is named by the route template, not the URL", async () => {
+      const spans = await waitForTrace(client.traceId, (s) => s.some((span) => span.service === 'gateway'));
+      const server = spans.find((span) => span.service === 'gateway' && span.parentSpanId === client.spanId);
+      expect({ name: server?.name, kind: server?.kind, route: server?.attributes['http.route'] }).toEqual({
+        name: 'POST /api/v1/orders',
+        kind: SPAN_KIND.SERVER,
+        route: '/api/v1/orders',
+      });
     });
 
     it('the lines every service of the saga wrote about it carry its trace id', async () => {

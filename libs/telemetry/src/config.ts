@@ -53,7 +53,7 @@ export const telemetryEnv = {
       { message: `expected a comma-separated list of ${INSTRUMENTATION_NAMES.join(', ')}` },
     )
     .optional()
-    .describe('the instrumentations to run, e.g. http,express,grpc,pg; default http,express,grpc'),
+    .describe('the instrumentations to run, e.g. http,grpc,pg; default http,grpc (express is accepted and loads nothing)'),
 };
 
 export const telemetrySchema = z.object(telemetryEnv);

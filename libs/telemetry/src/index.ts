@@ -1,3 +1,4 @@
 export * from './config';
 export * from './sdk';
 export * from './probes';
+export * from './http-route';

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -12,25 +11,29 @@ import { PROBE_PATHS } from './probes';
 /** gRPC methods called by probes (the standard health service) every few seconds. */
 const UNTRACED_GRPC_METHODS = ['Check', 'Watch'];
 
-/** The instrumentations a process can run, by the names `OTEL_NODE_ENABLED_INSTRUMENTATIONS` takes. */
+/**
+ * The instrumentations a process can run, by the names `OTEL_NODE_ENABLED_INSTRUMENTATIONS` takes.
+ * `express` loads nothing: the gateway runs on Fastify and names its request spans by route
+ * itself (`setHttpRoute`); the name is still accepted, so an older configuration keeps working.
+ */
 const AVAILABLE = {
   // Probes are not work: tracing them would bury the orders under noise.
   http: () =>
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request: IncomingMessage) => PROBE_PATHS.test(request.url ?? ''),
     }),
-  express: () => new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+  express: () => undefined,
   'nestjs-core': () => new NestInstrumentation(),
   grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: UNTRACED_GRPC_METHODS }),
   pg: () => new PgInstrumentation({ requireParentSpan: true }),
   ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
-} as const satisfies Record<InstrumentationName, () => Instrumentation>;
+} as const satisfies Record<InstrumentationName, () => Instrumentation | undefined>;
 
 /**
  * What is traced unless `OTEL_NODE_ENABLED_INSTRUMENTATIONS` says otherwise: what carries one
  * order's trace across the processes, and nothing more.
  *
- * - http + express: the gateway's request, named by its route.
+ * - http: the gateway's request, named by its route (the gateway sets it: `setHttpRoute`).
  * - grpc: client and server spans; W3C trace context travels in the call's metadata.
  *
  * Kafka needs no instrumentation: @ecommerce/messaging makes a PRODUCER span per message the
@@ -44,12 +47,12 @@ const AVAILABLE = {
  * context between processes and cost a span each, many per order; `pg` and `ioredis` only
  * trace inside a traced operation when on, so the relay's polling starts no traces of its own.
  */
-export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'grpc'];
+export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'grpc'];
 
 /**
  * The instrumentations to register. Each library is patched when it is first required, which is
  * why each app loads its `instrumentation.ts` before anything else.
  */
 export function instrumentations(names: readonly InstrumentationName[] = DEFAULT_INSTRUMENTATIONS): Instrumentation[] {
-  return names.map((name) => AVAILABLE[name]());
+  return names.flatMap((name) => AVAILABLE[name]() ?? []);
 }

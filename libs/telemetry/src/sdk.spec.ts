@@ -25,10 +25,18 @@ describe('exportsSpans', () => {
 
 describe('enabledInstrumentations', () => {
   it('defaults to what carries the trace between processes: no span per SQL statement or controller', () => {
-    expect(enabledInstrumentations(config({}))).toEqual(['http', 'express', 'grpc']);
+    expect(enabledInstrumentations(config({}))).toEqual(['http', 'grpc']);
     expect(instrumentations(DEFAULT_INSTRUMENTATIONS).map((i) => i.instrumentationName)).toEqual([
       '@opentelemetry/instrumentation-http',
-      '@opentelemetry/instrumentation-express',
+      '@opentelemetry/instrumentation-grpc',
+    ]);
+  });
+
+  it('still accepts `express` from an older configuration, and loads nothing for it', () => {
+    const names = enabledInstrumentations(config({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,grpc' }));
+    expect(names).toEqual(['http', 'express', 'grpc']);
+    expect(instrumentations(names).map((i) => i.instrumentationName)).toEqual([
+      '@opentelemetry/instrumentation-http',
       '@opentelemetry/instrumentation-grpc',
     ]);
   });

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser, Role } from './token-verifier';
 
 export const PUBLIC_KEY = 'auth:public';
@@ -11,7 +11,7 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Only callers with one of these roles (others get 403). Routes need a valid token by default. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-export type AuthenticatedRequest = Request & { user: AuthenticatedUser };
+export type AuthenticatedRequest = FastifyRequest & { user: AuthenticatedUser };
 
 /** The verified caller of an authenticated route. */
 export const CurrentUser = createParamDecorator(

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ProblemException } from '../problem-details/problem-details';
 import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { Authenticator } from './authenticator';
@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
     const identity = await this.authenticator.identify(req);
     if (identity.kind !== 'user') {
       const invalid = identity.kind === 'invalid';
-      http.getResponse<Response>().setHeader('WWW-Authenticate', invalid ? 'Bearer error="invalid_token"' : 'Bearer');
+      http.getResponse<FastifyReply>().header('WWW-Authenticate', invalid ? 'Bearer error="invalid_token"' : 'Bearer');
       throw ProblemException.of(401, invalid ? 'The access token is not valid.' : 'An access token is required.');
     }
     req.user = identity.user;

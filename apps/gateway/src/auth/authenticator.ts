@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { userV1 } from '@ecommerce/contracts';
 import { Backends } from '../backends/backends';
@@ -14,7 +14,7 @@ export type Identity =
   | { kind: 'invalid'; reason: string };
 
 const IDENTITY = Symbol('identity');
-type WithIdentity = Request & { [IDENTITY]?: Promise<Identity> };
+type WithIdentity = FastifyRequest & { [IDENTITY]?: Promise<Identity> };
 
 /**
  * Resolves the caller of a request from its bearer token, once per request: the rate
@@ -34,7 +34,7 @@ export class Authenticator {
     this.verifier = new TokenVerifier(this.keys.getKey, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   }
 
-  identify(req: Request): Promise<Identity> {
+  identify(req: FastifyRequest): Promise<Identity> {
     const memo = req as WithIdentity;
     memo[IDENTITY] ??= this.resolve(req.headers.authorization);
     return memo[IDENTITY];

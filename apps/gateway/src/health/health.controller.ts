@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { ReadinessService } from './readiness.service';
@@ -28,17 +28,17 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 when every backend is SERVING, else 503 naming the ones that are not' })
   @ApiResponse({ status: 200, description: 'every backend SERVING' })
   @ApiResponse({ status: 503, description: 'problem+json with `services`: each backend’s health status' })
-  async ready(@Res() res: Response): Promise<void> {
+  async ready(@Res() reply: FastifyReply): Promise<void> {
     const { ready, services } = await this.readiness.check();
     if (ready) {
-      res.status(200).json({ status: 'ok', services });
+      await reply.code(200).send({ status: 'ok', services });
       return;
     }
     const unhealthy = Object.keys(services).filter((name) => services[name] !== 'SERVING');
-    res
-      .status(503)
+    await reply
+      .code(503)
       .type('application/problem+json')
-      .json({
+      .send({
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,

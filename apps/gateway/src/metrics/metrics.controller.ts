@@ -1,8 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { MetricsRegistry } from '@ecommerce/observability';
 import { Public } from '../auth/auth.decorators';
+import { withoutEtag } from '../http/conditional-get';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 
 // For Prometheus, like the probes: outside /api/v1, no token, never rate-limited. Keep the
@@ -18,9 +19,9 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics: HTTP and gRPC client RED, process metrics' })
   @ApiProduces('text/plain')
   @ApiResponse({ status: 200, description: 'Prometheus text exposition format 0.0.4' })
-  async metrics(@Res() res: Response): Promise<void> {
+  async metrics(@Res() reply: FastifyReply): Promise<void> {
     const body = await this.registry.metrics();
-    // end(), not send(): Express would rewrite the content type prom-client chose.
-    res.status(200).setHeader('Content-Type', this.registry.contentType).end(body);
+    withoutEtag(reply);
+    await reply.code(200).header('Content-Type', this.registry.contentType).send(body);
   }
 }

@@ -18,7 +18,7 @@ function source(pending: number | Error) {
 
 function response() {
   const headers: Record<string, string> = {};
-  return { headers, setHeader: (name: string, value: string) => ((headers[name] = value), undefined) as never };
+  return { headers, header: (name: string, value: string) => ((headers[name] = value), undefined) as never };
 }
 
 describe('OrderAdmission', () => {

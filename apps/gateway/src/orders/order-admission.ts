@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Counter } from 'prom-client';
 import { counter, MetricsRegistry } from '@ecommerce/observability';
 import { Backends } from '../backends/backends';
@@ -34,11 +34,11 @@ export class OrderAdmission {
   ) {}
 
   /** Resolves when a new order may go in; sets Retry-After and throws the 503 when not. */
-  async admit(res: Pick<Response, 'setHeader'>): Promise<void> {
+  async admit(reply: Pick<FastifyReply, 'header'>): Promise<void> {
     const pending = await this.pending();
     if (pending === undefined || pending < this.limit) return;
     this.refused?.inc();
-    res.setHeader('Retry-After', String(ADMISSION_RETRY_AFTER_SECONDS));
+    reply.header('Retry-After', String(ADMISSION_RETRY_AFTER_SECONDS));
     throw ProblemException.of(503, `Too many orders in progress. Retry in ${ADMISSION_RETRY_AFTER_SECONDS} s.`);
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { orderV1 } from '@ecommerce/contracts';
 import { CurrentUser } from '../auth/auth.decorators';
@@ -54,11 +54,11 @@ export class OrdersController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: z.output<typeof createOrderBody>,
     @Headers('idempotency-key') rawKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponse> {
     const key = idempotencyKeyHeader.safeParse(rawKey);
     if (!key.success) throw ProblemException.validation(fieldErrors(key.error, 'Idempotency-Key'));
-    await this.admission.admit(res);
+    await this.admission.admit(reply);
     const { order, replayed } = await this.backends.orders.call(
       'createOrder',
       { userId: user.id, items: body.items, paymentMethod: body.paymentMethod ?? '', idempotencyKey: key.data ?? '' },
@@ -66,8 +66,8 @@ export class OrdersController {
       { idempotent: key.data !== undefined },
     );
     const created = toOrder(order);
-    res.location(`/api/v1/orders/${created.id}`);
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    reply.header('Location', `/api/v1/orders/${created.id}`);
+    if (replayed) reply.header('Idempotent-Replayed', 'true');
     return created;
   }
 

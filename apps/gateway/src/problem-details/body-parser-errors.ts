@@ -1,21 +1,11 @@
-import type { NextFunction, Request, Response } from 'express';
 import { problem, type ProblemDetails } from './problem-details';
 
 /**
- * Express error middleware placed right after the JSON body parser. Its errors never reach
- * a controller, and Nest would turn a parse error into a 400 quoting the parser's message,
- * which can echo the raw body: the client gets one fixed sentence per case instead.
+ * The problem for an error of the JSON body parser (body-parser's `type`), or undefined for
+ * any other error. Its errors never reach a controller, and its messages can echo the raw
+ * body: the client gets one fixed sentence per case instead.
  */
-export function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-  const body = problemForBodyParserError(error);
-  if (!body || res.headersSent) {
-    next(error);
-    return;
-  }
-  res.status(body.status).type('application/problem+json').json(body);
-}
-
-function problemForBodyParserError(error: unknown): ProblemDetails | undefined {
+export function problemForBodyParserError(error: unknown): ProblemDetails | undefined {
   switch ((error as { type?: unknown } | undefined)?.type) {
     case 'entity.parse.failed':
       return problem(400, 'The request body is not valid JSON.');

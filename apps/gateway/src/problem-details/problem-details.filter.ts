@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { problemForBackendError } from './grpc-status-to-http';
 import { problem, type ProblemDetails } from './problem-details';
@@ -14,10 +14,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception);
-    if (res.headersSent) return;
-    res.status(body.status).type('application/problem+json').json(body);
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.code(body.status).type('application/problem+json').send(body);
   }
 
   private toProblem(exception: unknown): ProblemDetails {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Public, Roles } from '../auth/auth.decorators';
 import { Backends } from '../backends/backends';
@@ -46,11 +46,11 @@ export class ProductsController {
   @ApiProblems(400, 401, 403, 409, 413)
   async create(
     @Body() body: z.output<typeof createProductBody>,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductResponse> {
     const { product } = await this.backends.inventory.call('createProduct', { ...body, description: body.description ?? '' });
     const created = toProduct(product);
-    res.location(`/api/v1/products/${created.id}`);
+    reply.header('Location', `/api/v1/products/${created.id}`);
     return created;
   }
 

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator } from '../auth/authenticator';
 import { ProblemException } from '../problem-details/problem-details';
 import { CREDENTIALS_LIMIT_KEY, NO_RATE_LIMIT_KEY } from './rate-limit.decorators';
@@ -25,28 +25,28 @@ export class RateLimitGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT_KEY, targets)) return true;
     const credentials = this.reflector.getAllAndOverride<boolean>(CREDENTIALS_LIMIT_KEY, targets) ?? false;
 
-    const req = context.switchToHttp().getRequest<Request>();
-    const res = context.switchToHttp().getResponse<Response>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     const identity = await this.authenticator.identify(req);
     const email: unknown = credentials ? (req.body as { email?: unknown } | undefined)?.email : undefined;
     const decision = await this.limiter.take(
       {
         userId: identity.kind === 'user' ? identity.user.id : undefined,
-        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        ip: req.ip,
         email: typeof email === 'string' ? email : undefined,
       },
       credentials,
     );
-    setRateLimitHeaders(res, decision);
+    setRateLimitHeaders(reply, decision);
     if (decision.allowed) return true;
     const retryAfter = Math.max(1, Math.ceil(decision.tightest.retryAfterMs / 1000));
-    res.setHeader('Retry-After', String(retryAfter));
+    reply.header('Retry-After', String(retryAfter));
     throw ProblemException.of(429, `Too many requests. Retry in ${retryAfter} s.`);
   }
 }
 
-function setRateLimitHeaders(res: Response, { tightest }: Decision): void {
-  res.setHeader('RateLimit-Limit', String(tightest.bucket.capacity));
-  res.setHeader('RateLimit-Remaining', String(tightest.remaining));
-  res.setHeader('RateLimit-Reset', String(Math.ceil(tightest.resetMs / 1000)));
+function setRateLimitHeaders(reply: FastifyReply, { tightest }: Decision): void {
+  reply.header('RateLimit-Limit', String(tightest.bucket.capacity));
+  reply.header('RateLimit-Remaining', String(tightest.remaining));
+  reply.header('RateLimit-Reset', String(Math.ceil(tightest.resetMs / 1000)));
 }

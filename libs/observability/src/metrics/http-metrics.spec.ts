@@ -1,18 +1,16 @@
-import express from 'express';
-import request from 'supertest';
-import { httpMetricsMiddleware } from './http-metrics';
+import Fastify from 'fastify';
+import { httpMetricsHooks } from './http-metrics';
 import { createMetricsRegistry } from './registry';
 
-describe('httpMetricsMiddleware', () => {
+describe('httpMetricsHooks', () => {
   const registry = createMetricsRegistry('gateway');
-  const app = express();
-  app.use(httpMetricsMiddleware(registry));
-  // Like Nest's middleware bound to every route: it leaves its catch-all route on the request.
-  app.all('/{*path}', (_req, _res, next) => next());
-  const orders = express.Router();
-  orders.get('/:id', (_req, res) => void res.status(200).json({}));
-  app.use('/api/v1/orders', orders);
-  app.post('/api/v1/things', (_req, res) => void res.status(422).end());
+  const app = Fastify();
+  app.addHook('onResponse', httpMetricsHooks(registry).onResponse);
+  app.get('/api/v1/orders/:id', async () => ({}));
+  app.post('/api/v1/things', async (_request, reply) => reply.code(422).send());
+
+  beforeAll(() => app.ready());
+  afterAll(() => app.close());
 
   async function value(name: string, labels: Record<string, string>): Promise<number> {
     const metric = registry.getSingleMetric(name);
@@ -26,9 +24,9 @@ describe('httpMetricsMiddleware', () => {
   }
 
   it('counts and times requests by route template, not by raw URL', async () => {
-    await request(app).get('/api/v1/orders/123').expect(200);
-    await request(app).get('/api/v1/orders/456').expect(200);
-    await request(app).post('/api/v1/things').expect(422);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders/123' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders/456' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/things' })).statusCode).toBe(422);
     const labels = { method: 'GET', route: '/api/v1/orders/:id', status_code: '200' };
     expect(await value('http_server_requests_total', labels)).toBe(2);
     expect(await value('http_server_request_duration_seconds', labels)).toBe(2);
@@ -37,8 +35,8 @@ describe('httpMetricsMiddleware', () => {
   });
 
   it('puts every request no route matched under one "unmatched" route', async () => {
-    await request(app).get('/nope/1').expect(404);
-    await request(app).get('/nope/2').expect(404);
+    expect((await app.inject({ method: 'GET', url: '/nope/1' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/nope/2' })).statusCode).toBe(404);
     expect(await value('http_server_requests_total', { method: 'GET', route: 'unmatched', status_code: '404' })).toBe(2);
   });
 });

@@ -1,29 +1,26 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { secondsSince } from './grpc-metrics';
 import { counter, histogram, REQUEST_SECONDS_BUCKETS } from './registry';
 
-/** The `route` label of a request that no route handled (a 404, or one refused before routing). */
+/** The `route` label of a request that no route handled (a 404). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 type HttpLabel = 'method' | 'route' | 'status_code';
 
-/** What Express sets on a request once a route matched it. */
-interface RoutedRequest extends IncomingMessage {
-  baseUrl?: string;
-  route?: { path?: unknown };
+export interface HttpMetricsHooks {
+  /** Register as Fastify's `onResponse` hook: it runs once the response has been sent. */
+  onResponse(request: FastifyRequest, reply: FastifyReply, done: () => void): void;
 }
 
 /**
- * Express middleware for HTTP RED metrics: `http_server_requests_total` and
+ * Fastify hooks for HTTP RED metrics: `http_server_requests_total` and
  * `http_server_request_duration_seconds` by method, route template (`/api/v1/orders/:id`,
- * never the raw URL, so ids do not make a series each) and status code. Install it first,
- * so it times everything after it. Requests the client abandons before a response are not
- * counted.
+ * never the raw URL, so ids do not make a series each) and status code. The duration is
+ * Fastify's own clock for the request, from routing to the last byte handed to the socket, so
+ * every hook, parser and handler is timed. Requests the client abandons before a response are
+ * not counted.
  */
-export function httpMetricsMiddleware(
-  registry: Registry,
-): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+export function httpMetricsHooks(registry: Registry): HttpMetricsHooks {
   const requests = counter<HttpLabel>(registry, {
     name: 'http_server_requests_total',
     help: 'HTTP requests answered, by method, route template and status code',
@@ -35,27 +32,18 @@ export function httpMetricsMiddleware(
     labelNames: ['method', 'route', 'status_code'],
     buckets: REQUEST_SECONDS_BUCKETS,
   });
-  return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const labels = {
-        method: req.method ?? 'UNKNOWN',
-        route: routeTemplate(req as RoutedRequest),
-        status_code: String(res.statusCode),
-      };
+  return {
+    onResponse(request, reply, done) {
+      const labels = { method: request.method, route: routeTemplate(request), status_code: String(reply.statusCode) };
       requests.inc(labels);
-      duration.observe(labels, secondsSince(started));
-    });
-    next();
+      duration.observe(labels, reply.elapsedTime / 1000);
+      done();
+    },
   };
 }
 
-/** `*`, `/*path`, `/{*path}`: a template that matches any path (a catch-all middleware's) says nothing. */
-const CATCH_ALL = /^\/?(\{\*\w*\}|\*\w*|\(\.\*\))$/;
-
-function routeTemplate(req: RoutedRequest): string {
-  const path = req.route?.path;
-  // A request no handler took may still carry the route of a catch-all middleware it passed.
-  if (typeof path !== 'string' || CATCH_ALL.test(path)) return UNMATCHED_ROUTE;
-  return `${req.baseUrl ?? ''}${path}`;
+/** The template of the route that took the request: Fastify's 404 handler has none worth a series. */
+function routeTemplate(request: FastifyRequest): string {
+  if (request.is404) return UNMATCHED_ROUTE;
+  return request.routeOptions.url ?? UNMATCHED_ROUTE;
 }
