@@ -1,7 +1,7 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { setHttpRoute } from './http-route';
-import { recordSpans, type SpanRecorder } from './testing';
+import { recordSpans, type SpanRecorder } from '@ecommerce/testing';
 
 describe('setHttpRoute', () => {
   let recorder: SpanRecorder;
