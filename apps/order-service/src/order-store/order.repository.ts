@@ -17,16 +17,8 @@ import type {
 } from '../domain/order-saga';
 import type { CancellationReason, OrderStatus } from '../domain/order-state';
 
-/** An order with its lines (by product id), as the store reads it. */
-export interface OrderRow {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  cancellationReason: CancellationReason | null;
-  totalCents: number;
-  currency: string;
-  paymentMethod: string;
-  createdAt: Date;
+/** An order with its lines (by product id), as the store reads it: the saga's snapshot and more. */
+export interface OrderRow extends OrderSnapshot {
   updatedAt: Date;
   items: OrderLine[];
 }
