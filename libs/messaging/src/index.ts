@@ -69,6 +69,7 @@ export {
   consumeTraced,
   publishTraced,
   publishTracedBatch,
+  withTraceparent,
 } from './trace-context';
 export { createUuidV7Generator, uuidv7 } from './uuid-v7';
 export * from './nest/messaging.module';

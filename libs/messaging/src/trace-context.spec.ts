@@ -4,7 +4,13 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { SqlExecutor } from './database';
 import { Outbox } from './outbox';
-import { activeTraceparent, consumeTraced, publishTraced, publishTracedBatch } from './trace-context';
+import {
+  activeTraceparent,
+  consumeTraced,
+  publishTraced,
+  publishTracedBatch,
+  withTraceparent,
+} from './trace-context';
 
 const STORED_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const STORED_SPAN = '00f067aa0ba902b7';
@@ -22,7 +28,11 @@ describe('trace context across the outbox', () => {
   const message = (traceparent?: string): OutgoingMessage => ({
     key: 'order-1',
     value: Buffer.from('payload'),
-    headers: { ce_id: 'id-1', ce_type: 'ecommerce.order.v1.OrderConfirmed', ...(traceparent ? { traceparent } : {}) },
+    headers: {
+      ce_id: 'id-1',
+      ce_type: 'ecommerce.order.v1.OrderConfirmed',
+      ...(traceparent ? { traceparent } : {}),
+    },
   });
 
   describe('activeTraceparent', () => {
@@ -39,6 +49,31 @@ describe('trace context across the outbox', () => {
     });
   });
 
+  describe('withTraceparent', () => {
+    it('runs in the stored trace, whatever trace was active when it was called', () => {
+      tracer().startActiveSpan('the worker woken by another request', (unrelated) => {
+        withTraceparent(STORED, () => {
+          expect(trace.getActiveSpan()?.spanContext()).toMatchObject({
+            traceId: STORED_TRACE,
+            spanId: STORED_SPAN,
+          });
+          const child = tracer().startSpan('send');
+          expect(child.spanContext().traceId).toBe(STORED_TRACE);
+          child.end();
+        });
+        unrelated.end();
+      });
+    });
+
+    it("runs in no trace at all without one, not in the caller's", () => {
+      tracer().startActiveSpan('the caller', (caller) => {
+        withTraceparent(null, () => expect(trace.getActiveSpan()).toBeUndefined());
+        withTraceparent(undefined, () => expect(activeTraceparent()).toBeUndefined());
+        caller.end();
+      });
+    });
+  });
+
   describe('Outbox.enqueue', () => {
     async function storedTraceparent(outbox: Outbox, traceparent?: string) {
       let stored: unknown;
@@ -48,7 +83,13 @@ describe('trace context across the outbox', () => {
           return 1;
         },
       };
-      await outbox.enqueue(tx, { topic: 't', key: 'k', type: 'x.Y', payload: new Uint8Array(), traceparent });
+      await outbox.enqueue(tx, {
+        topic: 't',
+        key: 'k',
+        type: 'x.Y',
+        payload: new Uint8Array(),
+        traceparent,
+      });
       return stored;
     }
 
@@ -90,7 +131,9 @@ describe('trace context across the outbox', () => {
       expect(fresh.parentSpanContext).toBeUndefined();
 
       // The consumer's span will be a child of the producer span, not of the stored context.
-      expect(sent[0].headers?.['traceparent']).toBe(`00-${STORED_TRACE}-${continued.spanContext().spanId}-01`);
+      expect(sent[0].headers?.['traceparent']).toBe(
+        `00-${STORED_TRACE}-${continued.spanContext().spanId}-01`,
+      );
       expect(sent[1].headers?.['traceparent']).toMatch(TRACEPARENT);
       expect(sent[1].headers?.['traceparent']).toContain(fresh.spanContext().spanId);
       expect(sent[0].headers?.['ce_id']).toBe('id-1');
@@ -117,7 +160,9 @@ describe('trace context across the outbox', () => {
         ['inventory.commands.v1', 1],
         ['order.events.v1', 2],
       ]);
-      expect(sent[1]?.messages[0]?.headers?.['traceparent']).toBe(`00-${STORED_TRACE}-${spans[1]?.spanContext().spanId}-01`);
+      expect(sent[1]?.messages[0]?.headers?.['traceparent']).toBe(
+        `00-${STORED_TRACE}-${spans[1]?.spanContext().spanId}-01`,
+      );
     });
 
     it("leaves the caller's messages as they were", async () => {
@@ -144,7 +189,10 @@ describe('trace context across the outbox', () => {
       const spans = recorder.spans();
       expect(spans).toHaveLength(2);
       for (const span of spans) {
-        expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Error: broker unavailable' });
+        expect(span.status).toEqual({
+          code: SpanStatusCode.ERROR,
+          message: 'Error: broker unavailable',
+        });
         expect(span.events.map((event) => event.name)).toEqual(['exception']);
       }
     });
@@ -220,9 +268,13 @@ describe('consumeTraced', () => {
 describe('trace context with tracing off', () => {
   it('publishes the stored traceparent untouched', async () => {
     let sent: OutgoingMessage[] = [];
-    await publishTraced('t', [{ key: 'k', value: Buffer.from(''), headers: { traceparent: STORED } }], async (messages) => {
-      sent = messages;
-    });
+    await publishTraced(
+      't',
+      [{ key: 'k', value: Buffer.from(''), headers: { traceparent: STORED } }],
+      async (messages) => {
+        sent = messages;
+      },
+    );
     expect(sent[0].headers?.['traceparent']).toBe(STORED);
     expect(activeTraceparent()).toBeUndefined();
   });

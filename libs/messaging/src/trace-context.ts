@@ -22,6 +22,16 @@ export function activeTraceparent(): string | undefined {
 }
 
 /**
+ * Runs `fn` in the trace of `traceparent` (stored with a row when it was written), or in no
+ * trace at all: work done later for that row (an email sent, a retry) continues its trace,
+ * and never the trace of whatever happened to start the worker.
+ */
+export function withTraceparent<T>(traceparent: string | null | undefined, fn: () => T): T {
+  const carrier: Record<string, string> = traceparent ? { [HEADER.traceparent]: traceparent } : {};
+  return context.with(propagation.extract(ROOT_CONTEXT, carrier), fn);
+}
+
+/**
  * Publishes `messages` with one PRODUCER span each (`publish <topic>`), child of the trace
  * context its outbox row stored, and that span's `traceparent` in its headers: the consumer's
  * span becomes its child, so one order stays one trace across the hop.
@@ -36,7 +46,9 @@ export function publishTraced<T>(
   messages: readonly OutgoingMessage[],
   send: (messages: OutgoingMessage[]) => Promise<T>,
 ): Promise<T> {
-  return publishTracedBatch([{ topic, messages: [...messages] }], ([batch]) => send(batch?.messages ?? []));
+  return publishTracedBatch([{ topic, messages: [...messages] }], ([batch]) =>
+    send(batch?.messages ?? []),
+  );
 }
 
 /** {@link publishTraced} for several topics sent in one request (`KafkaProducer.sendBatch`). */

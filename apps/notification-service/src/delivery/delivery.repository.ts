@@ -13,6 +13,8 @@ export interface ClaimedNotification {
   /** Attempts so far, this one included. */
   attempts: number;
   firstAttemptAt: Date;
+  /** The trace of the event that recorded it; null for rows recorded before it was kept. */
+  traceparent: string | null;
 }
 
 /** What is waiting: PENDING and FAILED counts, and the age of the oldest PENDING. */
@@ -55,7 +57,7 @@ export class DeliveryRepository {
       ) AS due
       WHERE n.id = due.id
       RETURNING n.id, n.type::text AS type, n.recipient, n.subject, n.body, n.dedup_key AS "dedupKey",
-                n.attempts, n.first_attempt_at AS "firstAttemptAt"`;
+                n.attempts, n.first_attempt_at AS "firstAttemptAt", n.traceparent`;
   }
 
   /** The mail server took it. Whichever attempt got there, SENT is final. */

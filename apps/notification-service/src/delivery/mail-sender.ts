@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ecommerce/config';
+import { withTraceparent } from '@ecommerce/messaging';
 import { type ServiceConfig } from '../config';
 import { DeliveryMetrics } from './delivery-metrics';
 import { type ClaimedNotification, DeliveryRepository } from './delivery.repository';
@@ -78,7 +79,8 @@ export class MailSender implements OnApplicationBootstrap, BeforeApplicationShut
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.deliverDue().finally(() => {
+    // A pass belongs to no trace (whoever woke it): each email continues its own, below.
+    this.running = withTraceparent(undefined, () => this.deliverDue()).finally(() => {
       this.running = undefined;
       if (this.stopping) return;
       this.timer = setTimeout(() => this.wake(), this.config.MAIL_POLL_INTERVAL_MS);
@@ -93,7 +95,9 @@ export class MailSender implements OnApplicationBootstrap, BeforeApplicationShut
         this.wokenWhileRunning = false;
         claimed = await this.repository.claimDue(BATCH_SIZE, new Date(), LEASE_MS);
         const results = await Promise.allSettled(
-          claimed.map((notification) => this.deliver(notification)),
+          claimed.map((notification) =>
+            withTraceparent(notification.traceparent, () => this.deliver(notification)),
+          ),
         );
         const failed = results.find(
           (result): result is PromiseRejectedResult => result.status === 'rejected',

@@ -23,6 +23,7 @@ describe('toNotificationMessage', () => {
     sentAt: new Date('2026-01-02T03:04:07.123Z'),
     messageId: '<abc@notification-service>',
     lastError: '421 try later',
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
   };
 
   it('shows the user what was sent and how, without the address, the dedup key or the last error', () => {

@@ -87,9 +87,14 @@ export class NotificationsRepository {
   /**
    * Records the notification PENDING, to `to` (without an address it waits for its user's
    * registration), unless its key was recorded before (INSERT ... ON CONFLICT DO NOTHING).
-   * True when it was recorded now.
+   * True when it was recorded now. `traceparent`: the trace its delivery continues.
    */
-  async record(tx: Tx, content: NotificationContent, to: string | undefined): Promise<boolean> {
+  async record(
+    tx: Tx,
+    content: NotificationContent,
+    to: string | undefined,
+    traceparent: string | undefined,
+  ): Promise<boolean> {
     const { count } = await tx.notification.createMany({
       data: [
         {
@@ -101,6 +106,7 @@ export class NotificationsRepository {
           body: content.text,
           orderId: content.orderId ?? null,
           dedupKey: content.dedupKey,
+          traceparent: traceparent ?? null,
         },
       ],
       skipDuplicates: true,

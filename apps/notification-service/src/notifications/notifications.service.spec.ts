@@ -23,6 +23,7 @@ const row: Notification = {
   sentAt: null,
   messageId: null,
   lastError: null,
+  traceparent: null,
 };
 
 describe('NotificationsService, on a fake repository', () => {

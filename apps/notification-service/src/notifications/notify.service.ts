@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { orderEventsV1, userEventsV1 } from '@ecommerce/contracts';
-import { afterCommit, PoisonMessageError } from '@ecommerce/messaging';
+import { activeTraceparent, afterCommit, PoisonMessageError } from '@ecommerce/messaging';
 import { isUuid } from '@ecommerce/validation';
 import type { Tx } from '../database';
 import { MailSender } from '../delivery/mail-sender';
@@ -104,7 +104,8 @@ export class NotifyService {
     content: NotificationContent,
     to: string | undefined,
   ): Promise<void> {
-    const recorded = await this.notifications.record(tx, content, to);
+    // The event's trace (its handler's span): the email, sent later, continues it.
+    const recorded = await this.notifications.record(tx, content, to, activeTraceparent());
     if (!recorded) {
       this.logger.log(`${content.dedupKey} was recorded before: not again`);
     } else if (to === undefined) {
