@@ -131,10 +131,12 @@ export function checkDockerfileCopies(
           continue;
         }
         const relative = normalize(source).replace(/\/+$/, '').replace(/^\.$/, '');
-        if (!existsSync(join(contextDir, relative))) {
-          problems.push(`line ${line}: ${keyword} ${source}: no such file in the build context`);
-        } else if (relative !== '' && isIgnored(ignore, relative)) {
+        // Ignored first: an excluded path is never in the context, whether or not it exists in
+        // this checkout (a build output such as dist/ exists only after a build).
+        if (relative !== '' && isIgnored(ignore, relative)) {
           problems.push(`line ${line}: ${keyword} ${source}: excluded by .dockerignore`);
+        } else if (!existsSync(join(contextDir, relative))) {
+          problems.push(`line ${line}: ${keyword} ${source}: no such file in the build context`);
         }
       }
     }
