@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, type Kafka, logLevel } from 'kafkajs';
+import { assertBrokerAnswers, keptLogger } from '@ecommerce/testing';
 import {
   type ConsumedMessage,
   type ConsumerOptions,
   type KafkaConsumer,
-  type KafkaLogger,
   type KafkaProducer,
   createConsumer,
   createKafka,
@@ -22,18 +22,7 @@ const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:29092';
 jest.setTimeout(60_000);
 
 /** kafkajs logs are kept, not printed: the failing-handler test makes kafkajs log errors on purpose. */
-const logs: string[] = [];
-const keep =
-  (level: string) =>
-  (fields: Record<string, unknown>, message?: string): void => {
-    logs.push(`${level} ${message ?? ''} ${JSON.stringify(fields)}`);
-  };
-const logger: KafkaLogger = {
-  error: keep('error'),
-  warn: keep('warn'),
-  info: keep('info'),
-  debug: keep('debug'),
-};
+const logger = keptLogger();
 
 let kafka: Kafka;
 let admin: Admin;
@@ -42,24 +31,7 @@ const consumers: KafkaConsumer[] = [];
 const producers: KafkaProducer[] = [];
 
 beforeAll(async () => {
-  const probe = createKafka({
-    clientId: 'kafka-lib-probe',
-    brokers: BROKERS,
-    logger,
-    connectionTimeout: 2_000,
-    retry: { retries: 1 },
-  }).admin();
-  try {
-    await probe.connect();
-    await probe.describeCluster();
-  } catch (error) {
-    throw new Error(
-      `No Kafka broker answers at ${BROKERS} (${(error as Error).message}). ` +
-        'Start one with `npm run infra:up`, or point KAFKA_BROKERS at a running broker.',
-    );
-  } finally {
-    await probe.disconnect().catch(() => undefined);
-  }
+  await assertBrokerAnswers('kafka-lib', logger);
   kafka = createKafka({
     clientId: 'kafka-lib-it',
     brokers: BROKERS,

@@ -55,8 +55,11 @@ export interface KafkaHarness {
   close(): Promise<void>;
 }
 
-export async function kafkaHarness(clientId: string): Promise<KafkaHarness> {
-  const logger = keptLogger();
+/**
+ * Fails at once, saying how to start one, unless a broker answers at KAFKA_BROKERS: a test
+ * without a broker fails with that message instead of timing out (nothing is skipped).
+ */
+export async function assertBrokerAnswers(clientId: string, logger: KafkaLogger): Promise<void> {
   const probe = createKafka({
     clientId: `${clientId}-probe`,
     brokers: BROKERS,
@@ -75,6 +78,11 @@ export async function kafkaHarness(clientId: string): Promise<KafkaHarness> {
   } finally {
     await probe.disconnect().catch(() => undefined);
   }
+}
+
+export async function kafkaHarness(clientId: string): Promise<KafkaHarness> {
+  const logger = keptLogger();
+  await assertBrokerAnswers(clientId, logger);
 
   const kafka = createKafka({ clientId, brokers: BROKERS, logger, logLevel: logLevel.WARN });
   const admin = kafka.admin();
