@@ -151,14 +151,17 @@ describe('bootstrapGrpcService', () => {
     ]);
   });
 
-  it('stays NOT_SERVING and warns with the first line of the reason when the probe fails at start', async () => {
+  it('stays NOT_SERVING and warns with the reason on one line when the probe fails at start', async () => {
     const { boot, logger, probe, statuses } = setup();
-    probe.failure = new Error('connect ECONNREFUSED 127.0.0.1:5432\n    at the stack');
+    // The shape of Prisma's message for a database that does not exist.
+    probe.failure = new Error(
+      '\nInvalid `prisma.$queryRawUnsafe()` invocation:\n\n\nRaw query failed. Code: `3D000`.',
+    );
     await boot();
 
     expect(await statuses()).toEqual(['NOT_SERVING', 'NOT_SERVING']);
     expect(lines(logger.warn)).toEqual([
-      'user-service is not ready: health NOT_SERVING (connect ECONNREFUSED 127.0.0.1:5432)',
+      'user-service is not ready: health NOT_SERVING (Invalid `prisma.$queryRawUnsafe()` invocation: Raw query failed. Code: `3D000`.)',
     ]);
     expect(lines(logger.log)).not.toContainEqual(expect.stringContaining('ready'));
   });
@@ -180,6 +183,33 @@ describe('bootstrapGrpcService', () => {
     expect(await statuses()).toEqual(['NOT_SERVING', 'NOT_SERVING']);
     await jest.advanceTimersByTimeAsync(5_000);
     expect(await statuses()).toEqual(['SERVING', 'SERVING']);
+  });
+
+  it('probes first once it listens, however long the start takes, and then every interval', async () => {
+    const { app, boot, events, probe } = setup(1_000);
+    // Listening waits for every module's start: messaging waits up to 5 s for the broker.
+    app.listen.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      events.push('listen');
+    });
+    const booted = boot();
+    await jest.advanceTimersByTimeAsync(4_999);
+    expect(probe.calls).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    await booted;
+    expect(events).toEqual(['metrics.start', 'listen', 'probe']);
+
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(probe.calls).toBe(2);
+  });
+
+  it('does not start probing when shutdown began while it was starting', async () => {
+    const { app, boot, probe, shutdown, statuses } = setup(1_000);
+    app.listen.mockImplementation(async () => shutdown().beforeClose?.());
+    await boot();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(probe.calls).toBe(1);
+    expect(await statuses()).toEqual(['NOT_SERVING', 'NOT_SERVING']);
   });
 
   it('provides the configuration to every module as SERVICE_CONFIG', async () => {

@@ -106,8 +106,7 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
     }
   };
 
-  const timer = setInterval(() => void probe(), options.probeIntervalMs ?? 5_000);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
   onShutdownSignal({
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger,
@@ -123,12 +122,24 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
   });
 
   await metrics.start();
+  // Listening waits for every module's start (messaging waits up to 5 s for the broker), so
+  // the probing starts after it: a report of the health always comes from a server that serves.
   await app.listen();
   logger.log(`${name} serving gRPC on ${config.GRPC_HOST}:${config.GRPC_PORT}`);
   await probe();
+  if (!shuttingDown) {
+    timer = setInterval(() => void probe(), options.probeIntervalMs ?? 5_000);
+    timer.unref();
+  }
   return app;
 }
 
+/** The reason on one line: Prisma's messages, for one, begin with a blank line. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+  if (!(error instanceof Error)) return String(error);
+  return error.message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
 }
