@@ -42,6 +42,21 @@ export const hostPortList = (description: string) =>
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'expected host:port')).min(1))
     .describe(description);
 
+/**
+ * `true` or `false`; unset stays `undefined`, so the caller can pick a default by NODE_ENV
+ * (see {@link unlessProduction}).
+ */
+export const flag = (description: string) =>
+  z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe(description);
+
+/** A {@link flag}'s value, or when unset: on, except with NODE_ENV=production. */
+export const unlessProduction = (value: boolean | undefined, nodeEnv: string): boolean =>
+  value ?? nodeEnv !== 'production';
+
 export const logLevel = () =>
   z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -1,4 +1,5 @@
 import { type z } from 'zod';
+import { productionRefusals } from './production';
 
 /** Thrown by {@link parseConfig}; `message` is one line naming every bad variable. */
 export class ConfigError extends Error {
@@ -15,7 +16,8 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Validates `env` against `schema`. Empty strings count as unset, so `FOO=` in a .env file
- * is reported as missing rather than silently accepted.
+ * is reported as missing rather than silently accepted. With `NODE_ENV=production`, the
+ * development values this repository publishes are refused too (see `productionRefusals`).
  */
 export function parseConfig<S extends z.ZodObject>(schema: S, env: Env = process.env): z.output<S> {
   const input: Env = {};
@@ -24,7 +26,16 @@ export function parseConfig<S extends z.ZodObject>(schema: S, env: Env = process
     input[key] = value === undefined || value.trim() === '' ? undefined : value;
   }
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const refusals = productionRefusals(input);
+    if (!refusals.length) return result.data;
+    return fail(
+      refusals
+        .map(({ variable, reason }) => `${variable} ${reason} (refused with NODE_ENV=production)`)
+        .join('; '),
+      refusals.map(({ variable }) => variable),
+    );
+  }
 
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? '(config)');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl } from './env';
+import { flag, hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl } from './env';
 
 /** What every backend service reads from its environment; a service extends it with its own. */
 export const backendServiceEnv = {
@@ -23,6 +23,9 @@ export const backendServiceEnv = {
     'how long a pooled connection may sit unused before it is closed, in ms',
   ).default(300_000),
   KAFKA_BROKERS: hostPortList('comma-separated Kafka bootstrap brokers, host:port'),
+  GRPC_REFLECTION: flag(
+    'serve gRPC server reflection, so grpcurl needs no .proto files (default: true, false when NODE_ENV=production)',
+  ),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(
     10_000,
   ),

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestMicroservice } from '@nestjs/common';
 import type { Server, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { NestFactory } from '@nestjs/core';
+import { loadSync } from '@grpc/proto-loader';
 import { Transport } from '@nestjs/microservices';
 import { type BackendServiceConfig, SERVICE_CONFIG } from '@ecommerce/config';
 import { GRPC_SERVICE_NAMES, grpcProtoOptions } from '@ecommerce/contracts';
@@ -210,6 +211,36 @@ describe('bootstrapGrpcService', () => {
     await jest.advanceTimersByTimeAsync(10_000);
     expect(probe.calls).toBe(1);
     expect(await statuses()).toEqual(['NOT_SERVING', 'NOT_SERVING']);
+  });
+
+  it('serves reflection by default, and not with NODE_ENV=production unless GRPC_REFLECTION=true', async () => {
+    const reflects = async (overrides: Partial<BackendServiceConfig>) => {
+      jest.mocked(NestFactory.createMicroservice).mockClear();
+      const { boot } = setup();
+      Object.assign(config, overrides);
+      try {
+        await boot();
+      } finally {
+        Object.assign(config, { NODE_ENV: undefined, GRPC_REFLECTION: undefined });
+      }
+      const [, options] = jest.mocked(NestFactory.createMicroservice).mock.calls[0] as unknown as [
+        unknown,
+        { options: { onLoadPackageDefinition: (definition: unknown, server: unknown) => void } },
+      ];
+      const services: string[] = [];
+      options.options.onLoadPackageDefinition(
+        loadSync(grpcProtoOptions('user').protoPath, grpcProtoOptions('user').loader),
+        {
+          addService: (definition: Record<string, { path: string }>) =>
+            services.push(Object.values(definition)[0].path),
+        },
+      );
+      return services.some((path) => path.includes('Reflection'));
+    };
+    expect(await reflects({ NODE_ENV: 'development' })).toBe(true);
+    expect(await reflects({ NODE_ENV: 'production' })).toBe(false);
+    expect(await reflects({ NODE_ENV: 'production', GRPC_REFLECTION: true })).toBe(true);
+    expect(await reflects({ NODE_ENV: 'development', GRPC_REFLECTION: false })).toBe(false);
   });
 
   it('provides the configuration to every module as SERVICE_CONFIG', async () => {

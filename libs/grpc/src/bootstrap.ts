@@ -1,7 +1,7 @@
 import { type DynamicModule, type INestMicroservice, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { type BackendServiceConfig, SERVICE_CONFIG } from '@ecommerce/config';
+import { type BackendServiceConfig, SERVICE_CONFIG, unlessProduction } from '@ecommerce/config';
 import {
   createMetricsRegistry,
   grpcServerMetricsInterceptor,
@@ -41,7 +41,7 @@ class ServiceRootModule {}
 
 /**
  * Starts a backend the same way everywhere: pino logs, the configuration as `SERVICE_CONFIG`,
- * a gRPC server with the standard health service and reflection, SERVING only while every
+ * a gRPC server with the standard health service (and reflection, outside production), SERVING only while every
  * readiness check passes (checked at start and then every few seconds), NOT_SERVING as soon as shutdown begins, and a
  * graceful close on SIGTERM/SIGINT. Prometheus metrics (every gRPC call's status and
  * duration, and whatever the service registers on the injectable `MetricsRegistry`) are
@@ -70,6 +70,7 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
     host: config.GRPC_HOST,
     port: config.GRPC_PORT,
     health,
+    reflection: unlessProduction(config.GRPC_REFLECTION, config.NODE_ENV),
   });
   // Nest hands channelOptions to `new grpc.Server(...)`, which takes its interceptors from there.
   serverOptions.options.channelOptions = {

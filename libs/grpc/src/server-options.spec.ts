@@ -25,7 +25,8 @@ function recordingServer() {
 
 describe('grpcServerOptions', () => {
   const health = new GrpcHealth([GRPC_SERVICE_NAMES.order]);
-  const options = grpcServerOptions({ service: 'order', host: '0.0.0.0', port: 50053, health });
+  const params = { service: 'order', host: '0.0.0.0', port: 50053, health } as const;
+  const options = grpcServerOptions({ ...params, reflection: true });
 
   it("serves the service's own proto package over gRPC on host:port, shutting down gracefully", () => {
     expect(options.transport).toBe(Transport.GRPC);
@@ -62,5 +63,18 @@ describe('grpcServerOptions', () => {
     health.setServing();
     expect(await check(GRPC_SERVICE_NAMES.order)).toBe('SERVING');
     expect(await check('')).toBe('SERVING');
+  });
+
+  it('leaves reflection out when asked to, and keeps health', () => {
+    const proto = grpcProtoOptions('order');
+    const definition = loadSync(proto.protoPath, proto.loader);
+    const { server, handlers } = recordingServer();
+    grpcServerOptions({ ...params, reflection: false }).options.onLoadPackageDefinition?.(
+      definition,
+      server,
+    );
+
+    expect([...handlers.keys()]).toContain('/grpc.health.v1.Health/Check');
+    expect([...handlers.keys()].filter((path) => path.includes('Reflection'))).toEqual([]);
   });
 });

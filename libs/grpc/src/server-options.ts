@@ -10,11 +10,14 @@ export interface GrpcServerParams {
   host: string;
   port: number;
   health: GrpcHealth;
+  /** Serve server reflection (development: grpcurl without .proto files). */
+  reflection: boolean;
 }
 
 /**
  * Options for `NestFactory.createMicroservice`: the service's own proto package plus the
- * standard health service and server reflection (so grpcurl works without .proto files).
+ * standard health service and, when asked, server reflection (so grpcurl works without
+ * .proto files; it tells whoever asks every method, so production leaves it off).
  * Shutdown is graceful: in-flight calls finish before the server closes.
  */
 export function grpcServerOptions(params: GrpcServerParams): GrpcOptions {
@@ -26,7 +29,7 @@ export function grpcServerOptions(params: GrpcServerParams): GrpcOptions {
       gracefulShutdown: true,
       onLoadPackageDefinition: (definition, server) => {
         params.health.implementation.addToServer(server);
-        new ReflectionService(definition).addToServer(server);
+        if (params.reflection) new ReflectionService(definition).addToServer(server);
       },
     },
   };

@@ -7,6 +7,7 @@ export * from './stack/processes';
 export * from './stack/stack';
 export * from './stack/stack-runner';
 export * from './stack/backend-boot';
+export * from './stack/committed-keys';
 export * from './stack/consumer-groups';
 export * from './kafka/kafka-test-bus';
 export * from './kafka/kafka-harness';
