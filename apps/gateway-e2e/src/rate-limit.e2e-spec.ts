@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import request, { type Response } from 'supertest';
-import { freePort, metricValue, scrape, waitFor } from '@ecommerce/testing';
+import { freePort, metricValue, RedisServer, scrape, waitFor } from '@ecommerce/testing';
 import {
   expectProblem,
   ExtraGateways,
@@ -93,54 +91,6 @@ describe('rate limits (token buckets in Redis)', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
   });
 });
-
-/** A redis-server of the test's own on `port`, to take away and bring back on the same port. */
-class RedisServer {
-  private child: ChildProcess | undefined;
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    const child = spawn('/usr/bin/redis-server', args, { stdio: 'ignore' });
-    let failed: Error | undefined;
-    child.once('error', (error) => (failed = error));
-    this.child = child;
-    const exited = () => failed ?? (child.exitCode !== null ? new Error(`redis-server exited with ${child.exitCode}`) : undefined);
-    await waitFor(`redis-server on ${this.port}`, async () => {
-      if (exited()) return false;
-      return (await this.client((redis) => redis.ping())) === 'PONG';
-    }).catch((error: unknown) => {
-      throw exited() ?? error;
-    });
-  }
-
-  /** SIGKILL: gone at once, as in a crash. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  /** `use` with a connection of its own, closed afterwards; fails at once while nothing listens. */
-  async client<T>(use: (redis: Redis) => Promise<T>): Promise<T> {
-    const redis = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => undefined); // a refused connection rejects connect() below
-    try {
-      await redis.connect();
-      return await use(redis);
-    } finally {
-      redis.disconnect();
-    }
-  }
-}
 
 describe('rate limits while Redis is unreachable (per-instance buckets in memory)', () => {
   let own: RedisServer;

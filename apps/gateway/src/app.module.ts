@@ -28,7 +28,8 @@ export class AppModule {
         AuthModule,
         RateLimitModule,
         HealthModule,
-        MetricsEndpointModule,
+        // Without a METRICS_PORT of its own (development), /metrics is on the API's port.
+        ...(config.METRICS_PORT === undefined ? [MetricsEndpointModule] : []),
         UsersModule,
         ProductsModule,
         OrdersModule,

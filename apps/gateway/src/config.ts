@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostPort, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
+import { flag, hostPort, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
 import type { ResilienceOptions } from '@ecommerce/grpc';
 
 const nonNegativeInt = (description: string) => z.coerce.number().int().min(0).describe(description);
@@ -9,6 +9,10 @@ export const configSchema = z.object({
   LOG_LEVEL: logLevel(),
   GATEWAY_HOST: z.string().trim().min(1).default('0.0.0.0').describe('interface the HTTP server binds to'),
   GATEWAY_PORT: port('port the public REST API listens on').default(3000),
+  METRICS_PORT: port(
+    'port of GET /metrics (Prometheus), apart from the API, on GATEWAY_HOST; required when NODE_ENV=production, and when unset /metrics is on GATEWAY_PORT',
+  ).optional(),
+  API_DOCS: flag('serve Swagger UI at /docs and the OpenAPI document at /docs-json (default: true, false when NODE_ENV=production)'),
   TRUST_PROXY_HOPS: nonNegativeInt(
     'reverse proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP (0: none)',
   ).default(0),
@@ -52,6 +56,11 @@ export const configSchema = z.object({
     .default(100)
     .describe('orders in progress (PENDING) past which POST /orders answers 503 with Retry-After; 0 takes no new orders'),
   ORDER_BACKLOG_CACHE_MS: positiveInt('how long the gateway reuses the backlog it read from order-service, in ms').default(250),
+}).superRefine((config, ctx) => {
+  // In production the metrics stay off the public port.
+  if (config.NODE_ENV === 'production' && config.METRICS_PORT === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'required when NODE_ENV=production' });
+  }
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;

@@ -3,8 +3,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { loadConfigOrExit } from '@ecommerce/config';
-import { MetricsRegistry, onShutdownSignal } from '@ecommerce/observability';
+import { loadConfigOrExit, unlessProduction } from '@ecommerce/config';
+import { MetricsRegistry, MetricsServer, onShutdownSignal } from '@ecommerce/observability';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
 import { serverOptions, setUpHttpServer } from './http/http-server';
@@ -19,11 +19,25 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  setUpHttpServer(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
-  setUpOpenApi(app);
+  const registry = app.get(MetricsRegistry);
+  setUpHttpServer(app.getHttpAdapter().getInstance(), registry);
+  if (unlessProduction(config.API_DOCS, config.NODE_ENV)) setUpOpenApi(app);
+  // With METRICS_PORT, GET /metrics is served there only, as the backends do (see AppModule).
+  const metrics =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : new MetricsServer({ registry, host: config.GATEWAY_HOST, port: config.METRICS_PORT, logger });
 
-  onShutdownSignal({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger, close: () => app.close() });
+  onShutdownSignal({
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+    close: async () => {
+      await app.close();
+      await metrics?.stop();
+    },
+  });
 
+  await metrics?.start();
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.log(`gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`);
 }

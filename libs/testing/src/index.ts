@@ -8,6 +8,7 @@ export * from './stack/stack';
 export * from './stack/stack-runner';
 export * from './stack/backend-boot';
 export * from './stack/committed-keys';
+export * from './stack/redis-server';
 export * from './stack/consumer-groups';
 export * from './kafka/kafka-test-bus';
 export * from './kafka/kafka-harness';
