@@ -26,7 +26,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.integration-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,deploy}/**/*.integration-spec.ts'],
       slowTestThreshold: 30,
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration.setup.ts'],
     },

@@ -318,6 +318,39 @@ export function checkDatabases(
   return problems;
 }
 
+/**
+ * Each backend connects as the role that owns its database in the init script
+ * (`CREATE DATABASE x OWNER role`), a role created to log in, of its own.
+ */
+export function checkDatabaseRoles(
+  configs: Record<string, Record<string, unknown>>,
+  sql: string,
+): string[] {
+  const problems: string[] = [];
+  const users = new Map<string, string>();
+  for (const [app, config] of Object.entries(configs)) {
+    const url = config['DATABASE_URL'];
+    if (typeof url !== 'string' || !URL.canParse(url)) continue;
+    const parsed = new URL(url);
+    const user = decodeURIComponent(parsed.username);
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    const owner = new RegExp(
+      `CREATE\\s+DATABASE\\s+"?${database}"?\\s+OWNER\\s+"?(\\w+)"?`,
+      'i',
+    ).exec(sql)?.[1];
+    if (owner !== user)
+      problems.push(
+        `${app}: connects as ${user || '(no user)'}, but ${database} is owned by ${owner ?? 'the superuser'}`,
+      );
+    if (!new RegExp(`CREATE\\s+ROLE\\s+"?${user}"?\\s+LOGIN`, 'i').test(sql))
+      problems.push(`${app}: role ${user} is not created to log in by the init script`);
+    const other = users.get(user);
+    if (other) problems.push(`${app}: shares role ${user} with ${other}`);
+    users.set(user, app);
+  }
+  return problems;
+}
+
 /** The databases `CREATE DATABASE` statements create. */
 export function createdDatabases(sql: string): Set<string> {
   return new Set(

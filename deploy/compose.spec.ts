@@ -29,6 +29,7 @@ import {
   type AppSpec,
   checkAppsAreServices,
   checkBuilds,
+  checkDatabaseRoles,
   checkDatabases,
   checkDependsOn,
   checkEnvExample,
@@ -214,11 +215,11 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it('runs the apps as in production, with the .proto files where the image puts them', () => {
+  it('runs the apps in development mode, said explicitly over the image, with the .proto files where the image puts them', () => {
     expect(imageEnv['NODE_ENV']).toBe('production');
     expect(imageEnv['PROTO_DIR']).toBe('/app/proto');
     expect(Object.values(configs).map((config) => config['NODE_ENV'])).toEqual(
-      APPS.map(() => 'production'),
+      APPS.map(() => 'development'),
     );
   });
 
@@ -280,6 +281,10 @@ describe('docker-compose.yml', () => {
     expect(checkDatabases(backendConfigs, compose, created, MIGRATE)).toEqual([]);
   });
 
+  it('connects each backend as the role that owns its database, and only its own', () => {
+    expect(checkDatabaseRoles(backendConfigs, initScripts(compose, 'postgres', ROOT))).toEqual([]);
+  });
+
   it('uses the same ports as the config defaults and the local stack', () => {
     const gateway = configs['gateway'] as GatewayConfig | undefined;
     expect(gateway).toBeDefined();
@@ -304,7 +309,7 @@ describe('docker-compose.yml', () => {
     delete env['GRPC_PORT'];
     env['KAFKA_BROKER'] = env['KAFKA_BROKERS'];
     delete env['KAFKA_BROKERS'];
-    env['DATABASE_URL'] = String(env['DATABASE_URL']).replace('ecommerce_order', 'ecommerce_user');
+    env['DATABASE_URL'] = String(env['DATABASE_URL']).replace(/\/ecommerce_order$/, '/ecommerce_user');
     broken.services['order-service'] = {
       ...order,
       environment: env,
@@ -328,6 +333,14 @@ describe('docker-compose.yml', () => {
     expect(checkDatabases(brokenConfigs, broken, created, MIGRATE)).toContain(
       'order-service: shares database ecommerce_user with user-service',
     );
+    expect(checkDatabaseRoles(brokenConfigs, initScripts(broken, 'postgres', ROOT))).toEqual([
+      'order-service: connects as ecommerce_order, but ecommerce_user is owned by ecommerce_user',
+    ]);
+    const superuser = { 'user-service': { DATABASE_URL: 'postgresql://postgres:x@postgres:5432/ecommerce_user' } };
+    expect(checkDatabaseRoles(superuser, initScripts(broken, 'postgres', ROOT))).toEqual([
+      'user-service: connects as postgres, but ecommerce_user is owned by ecommerce_user',
+      'user-service: role postgres is not created to log in by the init script',
+    ]);
     expect(checkStartupOrder(broken, APPS, STARTUP)).toEqual(
       expect.arrayContaining([
         'order-service: should depend on kafka (service_healthy)',
@@ -428,7 +441,8 @@ describe('the observability provisioning', () => {
   const scrapeAddresses = Object.fromEntries(
     APPS.map((app) => {
       const env = serviceEnvironment(compose.services[app.name] ?? {}).values;
-      const port = app.kind === 'gateway' ? env['GATEWAY_PORT'] : env['METRICS_PORT'];
+      // The gateway serves /metrics on its API port unless it has a METRICS_PORT.
+      const port = env['METRICS_PORT'] ?? env['GATEWAY_PORT'];
       return [app.name, `${app.name}:${port ?? '(unset)'}`];
     }),
   );
@@ -440,7 +454,7 @@ describe('the observability provisioning', () => {
     );
     const config: unknown = parseYaml(read('deploy/prometheus/prometheus.yml'));
     expect(scrapeAddresses).toMatchObject({
-      gateway: 'gateway:3000',
+      gateway: 'gateway:9464',
       'order-service': 'order-service:9464',
     });
     expect(checkScrapeTargets(config, compose, scrapeAddresses)).toEqual([]);
