@@ -55,10 +55,35 @@ export function appConfig(
   const service = compose.services[app.name];
   if (!service) return { problems: [`${app.name}: not a compose service`] };
   const { values, unresolved } = serviceEnvironment(service);
-  const problems = unresolved.map((line) => `${app.name}: ${line}`);
+  const { config, problems } = environmentConfig(app, values, imageEnv);
+  return { config, problems: [...unresolved.map((line) => `${app.name}: ${line}`), ...problems] };
+}
+
+export interface EnvironmentSources {
+  /** Set from a secret the manifests only reference: present, value unknown here. */
+  secret?: ReadonlySet<string>;
+  /** Set although the schema does not read them (yet): not flagged. */
+  tolerated?: readonly string[];
+}
+
+/**
+ * `values` (the app's environment, wherever it is declared) over the image's ENV, validated by
+ * the app's configSchema: a required variable that is unset, a value the schema refuses, a
+ * variable the schema does not read. A variable of `sources.secret` counts as set; its value
+ * cannot be checked, nor can checks across variables that need it, and the config returned
+ * then holds each readable variable parsed on its own.
+ */
+export function environmentConfig(
+  app: AppSpec,
+  values: Env,
+  imageEnv: Env = {},
+  sources: EnvironmentSources = {},
+): { config?: Record<string, unknown>; problems: string[] } {
+  const problems: string[] = [];
+  const secret = sources.secret ?? new Set<string>();
   const known = Object.keys(app.schema.shape);
-  for (const key of Object.keys(values)) {
-    if (!known.includes(key))
+  for (const key of [...Object.keys(values), ...secret]) {
+    if (!known.includes(key) && !sources.tolerated?.includes(key))
       problems.push(`${app.name}: sets ${key}, which its configSchema does not read`);
   }
   const input: Record<string, string | undefined> = {};
@@ -67,19 +92,25 @@ export function appConfig(
     input[key] = value === undefined || value.trim() === '' ? undefined : value;
   }
   for (const key of requiredVariables(app.schema)) {
-    if (input[key] === undefined)
+    if (input[key] === undefined && !secret.has(key))
       problems.push(`${app.name}: ${key} is required by its configSchema but not set`);
   }
   const result = app.schema.safeParse(input);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const key = String(issue.path[0] ?? '(config)');
-      if (input[key] !== undefined)
-        problems.push(`${app.name}: ${key}=${input[key]} is invalid (${issue.message})`);
-    }
-    return { problems };
+  if (result.success) return { config: result.data as Record<string, unknown>, problems };
+  let onlySecrets = true;
+  for (const issue of result.error.issues) {
+    const key = String(issue.path[0] ?? '(config)');
+    if (input[key] !== undefined)
+      problems.push(`${app.name}: ${key}=${input[key]} is invalid (${issue.message})`);
+    if (!secret.has(key)) onlySecrets = false;
   }
-  return { config: result.data as Record<string, unknown>, problems };
+  if (!onlySecrets) return { problems };
+  const config: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(app.schema.shape)) {
+    const parsed = (field as z.ZodType).safeParse(input[key]);
+    if (parsed.success) config[key] = parsed.data;
+  }
+  return { config, problems };
 }
 
 /**

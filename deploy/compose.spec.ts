@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { requiredVariables } from '@ecommerce/config';
 import { BACKENDS, type BackendName, databaseUrlVariable } from '@ecommerce/testing';
-import { telemetryEnv } from '@ecommerce/telemetry';
 import { messagingMetrics } from '@ecommerce/messaging';
 import {
   grpcClientRecorder,
@@ -17,11 +16,8 @@ import {
   configSchema as gatewaySchema,
   type GatewayConfig,
 } from '../apps/gateway/src/config';
-import { configSchema as inventorySchema } from '../apps/inventory-service/src/config';
-import { configSchema as notificationSchema } from '../apps/notification-service/src/config';
-import { configSchema as orderSchema } from '../apps/order-service/src/config';
-import { configSchema as paymentSchema } from '../apps/payment-service/src/config';
 import { configSchema as userSchema } from '../apps/user-service/src/config';
+import { APPS } from './apps';
 import { SagaMetrics } from '../apps/order-service/src/saga/saga-metrics';
 import { DeliveryMetrics } from '../apps/notification-service/src/delivery/delivery-metrics';
 import {
@@ -77,35 +73,6 @@ import {
 
 const ROOT = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-
-const BACKEND_SCHEMAS: Record<BackendName, AppSpec['schema']> = {
-  'user-service': userSchema,
-  'order-service': orderSchema,
-  'payment-service': paymentSchema,
-  'inventory-service': inventorySchema,
-  'notification-service': notificationSchema,
-};
-
-const APPS: AppSpec[] = [
-  {
-    name: 'gateway',
-    kind: 'gateway',
-    schema: gatewaySchema.safeExtend(telemetryEnv),
-    portVariable: 'GATEWAY_PORT',
-    // The gateway's port is its config default (the local stack uses the same).
-    port: gatewaySchema.shape.GATEWAY_PORT.parse(undefined),
-  },
-  ...(Object.keys(BACKENDS) as BackendName[]).map(
-    (name): AppSpec => ({
-      name,
-      kind: 'backend',
-      // Tracing reads the standard OTEL_* variables itself, validated by libs/telemetry.
-      schema: BACKEND_SCHEMAS[name].safeExtend(telemetryEnv),
-      portVariable: 'GRPC_PORT',
-      port: BACKENDS[name].grpcPort,
-    }),
-  ),
-];
 
 const STARTUP: StartupOrder = {
   backendNeeds: {

@@ -8,6 +8,8 @@ import { Client } from 'pg';
  */
 
 const DUPLICATE_DATABASE = '42P04';
+/** What a CREATE DATABASE racing another one for the same name gets instead of 42P04. */
+const UNIQUE_VIOLATION = '23505';
 
 /** Scratch databases this process created (or is creating) and has not dropped yet. */
 const liveScratchDatabases = new Map<string, Promise<unknown>>();
@@ -64,8 +66,9 @@ export async function createDatabaseIfMissing(url: string): Promise<boolean> {
       await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
       return true;
     } catch (error) {
-      // Another process created it between our check and our CREATE.
-      if ((error as { code?: string }).code === DUPLICATE_DATABASE) return false;
+      // Another process created it between our check and our CREATE (or during it).
+      const code = (error as { code?: string }).code;
+      if (code === DUPLICATE_DATABASE || code === UNIQUE_VIOLATION) return false;
       throw error;
     }
   });

@@ -105,6 +105,27 @@ describe('db:migrate', () => {
     );
   }, 120_000);
 
+  it('lets several processes migrate one fresh database at once: one applies, the others wait and find it done', async () => {
+    const url = withDatabaseName(server, `prisma_test_${runId}_concurrent`);
+    const env = { [databaseUrlVariable('payment')]: url };
+    try {
+      const runs = await Promise.all([1, 2, 3].map(() => run(['migrate', 'payment'], env)));
+      expect(runs.map(({ code, stderr }) => ({ code, stderr }))).toEqual(
+        runs.map(() => ({ code: 0, stderr: '' })),
+      );
+      const migrations = committedMigrations('payment');
+      const applied = runs.filter((result) => result.stdout.includes('payment: applied'));
+      expect(applied).toHaveLength(1);
+      const history = await query<{ migration_name: string }>(
+        url,
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name',
+      );
+      expect(history.map((row) => row.migration_name)).toEqual(migrations);
+    } finally {
+      await dropDatabaseIfExists(url);
+    }
+  }, 120_000);
+
   it('keeps the hand-written CHECK constraints: stock never goes negative', async () => {
     const url = testDatabaseUrl('inventory');
     await run(['migrate', 'inventory'], testEnv);
