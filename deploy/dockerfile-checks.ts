@@ -186,3 +186,14 @@ function globToRegExp(glob: string): RegExp {
   }
   return new RegExp(`^${source}$`);
 }
+
+/** The sources `stage` COPYs from the earlier stage `from` (`COPY --from=<from> ...`), as written. */
+export function copiedFrom(text: string, stage: string, from: string): string[] {
+  const instructions =
+    parseDockerfile(text).stages.find((s) => s.name === stage)?.instructions ?? [];
+  return instructions.flatMap(({ keyword, args }) => {
+    const words = args.split(/\s+/).filter(Boolean);
+    if (keyword !== 'COPY' || !words.includes(`--from=${from}`)) return [];
+    return words.filter((word) => !word.startsWith('--')).slice(0, -1);
+  });
+}
