@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl } from './env';
+import { hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl, servicePublicKeys } from './env';
 
 /** What every backend service reads from its environment; a service extends it with its own. */
 export const backendServiceEnv = {
@@ -25,6 +25,10 @@ export const backendServiceEnv = {
   KAFKA_BROKERS: hostPortList('comma-separated Kafka bootstrap brokers, host:port'),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(
     10_000,
+  ),
+  SERVICE_PUBLIC_KEYS: servicePublicKeys(
+    'the services allowed to call this one over gRPC, as name:key,name:key (key: the base64url ' +
+      'Ed25519 public key, JWK x, their service tokens verify against)',
   ),
 };
 

@@ -7,6 +7,7 @@ import { GRPC_SERVICE_NAMES, grpcProtoOptions } from '@ecommerce/contracts';
 import { MetricsServer, onShutdownSignal, type ShutdownOptions } from '@ecommerce/observability';
 import { bootstrapGrpcService } from './bootstrap';
 import { GrpcHealth } from './health';
+import { generateServiceKeyPair } from './service-tokens';
 
 jest.mock('@nestjs/core', () => ({
   ...jest.requireActual('@nestjs/core'),
@@ -27,6 +28,7 @@ const config = {
   GRPC_PORT: 50051,
   METRICS_PORT: 9464,
   SHUTDOWN_TIMEOUT_MS: 3_000,
+  SERVICE_PUBLIC_KEYS: { gateway: generateServiceKeyPair().publicKey },
 } as unknown as BackendServiceConfig;
 
 /** What the standard health service's Check answers for `service`, asked in process. */
@@ -205,7 +207,9 @@ describe('bootstrapGrpcService', () => {
 
   it('does not start probing when shutdown began while it was starting', async () => {
     const { app, boot, probe, shutdown, statuses } = setup(1_000);
-    app.listen.mockImplementation(async () => shutdown().beforeClose?.());
+    app.listen.mockImplementation(async () => {
+      shutdown().beforeClose?.();
+    });
     await boot();
     await jest.advanceTimersByTimeAsync(10_000);
     expect(probe.calls).toBe(1);
@@ -285,8 +289,9 @@ describe('bootstrapGrpcService', () => {
     });
     const interceptors = (options.options.channelOptions as { interceptors: unknown[] })
       .interceptors;
-    expect(interceptors).toHaveLength(1);
-    expect(interceptors[0]).toEqual(expect.any(Function));
+    // The metrics, then the service token check (serviceAuthInterceptor).
+    expect(interceptors).toHaveLength(2);
+    expect(interceptors).toEqual([expect.any(Function), expect.any(Function)]);
 
     expect(root().global).toBe(true);
     expect(root().imports).toContain(module);

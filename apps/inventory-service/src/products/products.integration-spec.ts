@@ -14,6 +14,7 @@ import {
   waitFor,
   waitForServing,
   WORKSPACE_ROOT,
+  serviceCredentials,
 } from '@ecommerce/testing';
 import { CATALOG } from './catalog';
 import { MAX_INT4 } from './products.validation';
@@ -41,10 +42,10 @@ async function startInventory(
     ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port }, metricsPorts: { 'inventory-service': await freePort() } }),
     ...env,
   });
-  const client: InventoryClient = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, {
+  const client: InventoryClient = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, { credentials: serviceCredentials(), resilience: {
     ...DEFAULT_RESILIENCE,
     retries: 0,
-  });
+  } });
   const running = { app, client };
   started.push(running);
   if (untilSeeded) {

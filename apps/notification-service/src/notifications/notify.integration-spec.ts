@@ -13,6 +13,7 @@ import {
   freePort,
   waitFor,
   waitForServing,
+  serviceCredentials,
 } from '@ecommerce/testing';
 import { PrismaClient } from '../generated/prisma/client';
 
@@ -66,10 +67,10 @@ describe('notification-service: emails for user and order events', () => {
     app = first.app;
     metricsPort = first.metricsPort;
     const { port } = first;
-    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, {
+    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, { credentials: serviceCredentials(), resilience: {
       ...DEFAULT_RESILIENCE,
       retries: 0,
-    });
+    } });
     bus = await KafkaTestBus.connect('notification-it');
     const ours = (message: ConsumedMessage) => message.key !== null && keys.has(message.key);
     for (const topic of [TOPICS.userEvents, TOPICS.orderEvents]) {
