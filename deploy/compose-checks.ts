@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { requiredVariables } from '@ecommerce/config';
 import {
   bindMounts,
@@ -46,6 +46,8 @@ export function checkAppsAreServices(compose: ComposeFile, appNames: readonly st
  * The app's configuration as it would boot in its container: the image's ENV under the
  * compose `environment`, interpolated with the defaults, validated by its configSchema
  * (empty counts as unset, as in parseConfig). Also flags variables the schema does not read.
+ * A variable given as `NAME_FILE` (parseConfig reads it from that file at start) counts as
+ * set; what the file will hold cannot be known here, so only its presence is checked.
  */
 export function appConfig(
   compose: ComposeFile,
@@ -57,8 +59,9 @@ export function appConfig(
   const { values, unresolved } = serviceEnvironment(service);
   const problems = unresolved.map((line) => `${app.name}: ${line}`);
   const known = Object.keys(app.schema.shape);
+  const fromFile = known.filter((key) => values[`${key}_FILE`]?.trim());
   for (const key of Object.keys(values)) {
-    if (!known.includes(key))
+    if (!known.includes(key) && !fromFile.includes(key.replace(/_FILE$/, '')))
       problems.push(`${app.name}: sets ${key}, which its configSchema does not read`);
   }
   const input: Record<string, string | undefined> = {};
@@ -66,11 +69,18 @@ export function appConfig(
     const value = key in values ? values[key] : imageEnv[key];
     input[key] = value === undefined || value.trim() === '' ? undefined : value;
   }
+  for (const key of fromFile) {
+    if (input[key] !== undefined) problems.push(`${app.name}: sets both ${key} and ${key}_FILE`);
+    input[key] = undefined;
+  }
   for (const key of requiredVariables(app.schema)) {
-    if (input[key] === undefined)
+    if (input[key] === undefined && !fromFile.includes(key))
       problems.push(`${app.name}: ${key} is required by its configSchema but not set`);
   }
-  const result = app.schema.safeParse(input);
+  const schema = fromFile.length
+    ? app.schema.safeExtend(Object.fromEntries(fromFile.map((key) => [key, z.string().optional()])))
+    : app.schema;
+  const result = schema.safeParse(input);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const key = String(issue.path[0] ?? '(config)');

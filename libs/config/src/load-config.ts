@@ -34,14 +34,20 @@ export function parseConfig<S extends z.ZodObject>(schema: S, env: Env = process
     if (path === undefined) continue;
     fromFile.add(key);
     if (value !== undefined) {
-      problems.push({ variable: key, text: `${key} and ${key}_FILE are both set; set one of them` });
+      problems.push({
+        variable: key,
+        text: `${key} and ${key}_FILE are both set; set one of them`,
+      });
       continue;
     }
     try {
       input[key] = unsetIfBlank(readFileSync(path, 'utf8').replace(/\r?\n$/, ''));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-      problems.push({ variable: `${key}_FILE`, text: `${key}_FILE is invalid (cannot read ${path}: ${reason})` });
+      problems.push({
+        variable: `${key}_FILE`,
+        text: `${key}_FILE is invalid (cannot read ${path}: ${reason})`,
+      });
     }
   }
   const result = schema.safeParse(input);

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl, servicePublicKeys } from './env';
+import {
+  hostPortList,
+  logLevel,
+  nodeEnv,
+  port,
+  positiveInt,
+  postgresUrl,
+  servicePublicKeys,
+} from './env';
 
 /** What every backend service reads from its environment; a service extends it with its own. */
 export const backendServiceEnv = {
