@@ -27,10 +27,13 @@ function rawClient(address: string) {
     /** A unary method of the service, its request all defaults (an empty message). */
     unary(method: grpc.MethodDefinition<object, object>, metadata: grpc.Metadata): Promise<Outcome> {
       return new Promise((resolve) => {
-        const done = outcome(resolve, () => 1);
-        client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, {}, metadata, { deadline: Date.now() + 5_000 }, (error) =>
-          error ? done.error(error) : done.ok(),
-        );
+        let responses = 0;
+        const done = outcome(resolve, () => responses);
+        client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, {}, metadata, { deadline: Date.now() + 5_000 }, (error) => {
+          if (error) return done.error(error);
+          responses = 1;
+          done.ok();
+        });
       });
     },
     /** Server reflection (`version` v1 or v1alpha): one ListServices request, its answers counted. */
