@@ -216,9 +216,11 @@ describe('docker-compose.yml', () => {
     (_name, app) => {
       expect(appConfig(compose, app, imageEnv).problems).toEqual([]);
       // A variable may come from a file instead (NAME_FILE, read by parseConfig).
-      expect(Object.keys(compose.services[app.name]?.environment ?? {}).map((key) => key.replace(/_FILE$/, ''))).toEqual(
-        expect.arrayContaining(requiredVariables(app.schema)),
-      );
+      expect(
+        Object.keys(compose.services[app.name]?.environment ?? {}).map((key) =>
+          key.replace(/_FILE$/, ''),
+        ),
+      ).toEqual(expect.arrayContaining(requiredVariables(app.schema)));
     },
   );
 
@@ -588,7 +590,13 @@ services:
       SERVICE_PUBLIC_KEYS_FILE: /run/service-keys/svc.callers
       SERVICE_PRIVATE_KEY_FILE: /run/service-keys/svc.key
 `);
-    const app: AppSpec = { name: 'svc', kind: 'backend', schema: userSchema, portVariable: 'GRPC_PORT', port: 50051 };
+    const app: AppSpec = {
+      name: 'svc',
+      kind: 'backend',
+      schema: userSchema,
+      portVariable: 'GRPC_PORT',
+      port: 50051,
+    };
     expect(appConfig(file, app).problems).toEqual([
       'svc: sets SERVICE_PRIVATE_KEY_FILE, which its configSchema does not read',
       'svc: sets both SERVICE_PUBLIC_KEYS and SERVICE_PUBLIC_KEYS_FILE',

@@ -16,7 +16,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateServiceKeyPair, servicePublicKeyOf } from '@ecommerce/grpc';
-import { BACKEND_NAMES, SERVICE_CALLERS, type ServiceKeys, servicePublicKeysFor } from '@ecommerce/testing';
+import {
+  BACKEND_NAMES,
+  SERVICE_CALLERS,
+  type ServiceKeys,
+  servicePublicKeysFor,
+} from '@ecommerce/testing';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -62,7 +67,9 @@ function main(args: string[]): void {
   if (out >= 0 && args[out + 1]) return writeKeyFiles(args[out + 1] as string);
   const [name] = args;
   if (args.length === 1 && name && SERVICE_NAME.test(name)) return printKeyPair(name);
-  process.stderr.write('usage: npm run keys:service -- <service-name>   |   npm run keys:service -- --out <dir>\n');
+  process.stderr.write(
+    'usage: npm run keys:service -- <service-name>   |   npm run keys:service -- --out <dir>\n',
+  );
   process.exit(2);
 }
 

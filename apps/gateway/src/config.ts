@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ed25519PrivateKeyPem, hostPort, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
+import {
+  ed25519PrivateKeyPem,
+  hostPort,
+  logLevel,
+  nodeEnv,
+  port,
+  positiveInt,
+} from '@ecommerce/config';
 import type { ResilienceOptions } from '@ecommerce/grpc';
 
 const nonNegativeInt = (description: string) => z.coerce.number().int().min(0).describe(description);

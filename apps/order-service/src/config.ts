@@ -11,7 +11,7 @@ export const configSchema = z.object({
   ),
   SERVICE_PRIVATE_KEY: ed25519PrivateKeyPem().describe(
     "secret: PKCS8 PEM of order-service's Ed25519 key, which signs the service token of its calls " +
-      "to inventory-service (whose SERVICE_PUBLIC_KEYS lists the public key)",
+      'to inventory-service (whose SERVICE_PUBLIC_KEYS lists the public key)',
   ),
   SAGA_TIMEOUT_MS: positiveInt(
     'how long an order saga may wait for its stock reservation and payment, in ms, before it is cancelled (TIMEOUT)',

@@ -113,7 +113,10 @@ export const servicePublicKeys = (description: string) =>
 function isEd25519PublicKey(x: string): boolean {
   if (!ED25519_X.test(x)) return false;
   try {
-    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }).asymmetricKeyType === 'ed25519';
+    return (
+      createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })
+        .asymmetricKeyType === 'ed25519'
+    );
   } catch {
     return false;
   }

@@ -164,7 +164,10 @@ describe('ResilientGrpcClient', () => {
         credentials: new ServiceTokens('gateway', privateKey),
         resilience: OPTIONS,
       });
-      return { client, proxy: FakeGrpcProxy.created[FakeGrpcProxy.created.length - 1] as FakeGrpcProxy };
+      return {
+        client,
+        proxy: FakeGrpcProxy.created[FakeGrpcProxy.created.length - 1] as FakeGrpcProxy,
+      };
     }
 
     it("sends the caller's token for the backend it calls on every call, and on every retry", async () => {

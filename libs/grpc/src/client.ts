@@ -141,7 +141,8 @@ export class ResilientGrpcClient<T extends object> {
   /** The call's own metadata (copied: an attempt must not change what the next one sends) and the token. */
   private async metadata(own: Metadata | undefined): Promise<Metadata> {
     const metadata = own?.clone() ?? new Metadata();
-    if (this.credentials) metadata.set(SERVICE_TOKEN_METADATA, await this.credentials.authorization(this.audience));
+    if (this.credentials)
+      metadata.set(SERVICE_TOKEN_METADATA, await this.credentials.authorization(this.audience));
     return metadata;
   }
 

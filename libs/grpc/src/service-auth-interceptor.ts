@@ -1,5 +1,9 @@
 import { Metadata, type ServerInterceptor, ServerInterceptingCall, status } from '@grpc/grpc-js';
-import { SERVICE_TOKEN_METADATA, ServiceTokenError, type ServiceTokenVerifier } from './service-tokens';
+import {
+  SERVICE_TOKEN_METADATA,
+  ServiceTokenError,
+  type ServiceTokenVerifier,
+} from './service-tokens';
 
 /**
  * The services a backend serves to anyone: the standard health service, which probes
@@ -22,12 +26,16 @@ export function serviceAuthInterceptor(
 ): ServerInterceptor {
   const openPrefixes = open.map((service) => `/${service}/`);
   return (methodDescriptor, call) => {
-    if (openPrefixes.some((prefix) => methodDescriptor.path.startsWith(prefix))) return new ServerInterceptingCall(call);
+    if (openPrefixes.some((prefix) => methodDescriptor.path.startsWith(prefix)))
+      return new ServerInterceptingCall(call);
     // Whatever went wrong, the call is refused: an unexpected error never lets one through.
     const refuse = (error: unknown) =>
       call.sendStatus({
         code: status.UNAUTHENTICATED,
-        details: error instanceof ServiceTokenError ? error.message : 'the service token could not be verified',
+        details:
+          error instanceof ServiceTokenError
+            ? error.message
+            : 'the service token could not be verified',
         metadata: new Metadata(),
       });
     return new ServerInterceptingCall(call, {

@@ -1,4 +1,9 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 
 /**
@@ -47,7 +52,8 @@ export class ServiceTokens {
     options: ServiceTokensOptions = {},
   ) {
     this.key = createPrivateKey(privateKeyPem);
-    if (this.key.asymmetricKeyType !== 'ed25519') throw new Error('a service token key must be Ed25519');
+    if (this.key.asymmetricKeyType !== 'ed25519')
+      throw new Error('a service token key must be Ed25519');
     this.ttlSeconds = options.ttlSeconds ?? SERVICE_TOKEN_TTL_SECONDS;
     this.now = options.now ?? Date.now;
   }
@@ -57,7 +63,9 @@ export class ServiceTokens {
     const now = this.now();
     const current = this.minted.get(audience);
     if (current && now < current.renewAt) return current.authorization;
-    const authorization = this.sign(audience, Math.floor(now / 1000)).then((token) => `Bearer ${token}`);
+    const authorization = this.sign(audience, Math.floor(now / 1000)).then(
+      (token) => `Bearer ${token}`,
+    );
     this.minted.set(audience, { authorization, renewAt: now + (this.ttlSeconds * 1000) / 2 });
     // A failed signature is not kept: the next call tries again.
     authorization.catch(() => this.minted.delete(audience));
@@ -137,12 +145,18 @@ export class ServiceTokenVerifier {
     const cached = this.cachedCaller(authorization);
     if (cached) return cached;
     if (authorization === undefined)
-      throw new ServiceTokenError(`a service token is required: send "${SERVICE_TOKEN_METADATA}: Bearer <token>"`);
+      throw new ServiceTokenError(
+        `a service token is required: send "${SERVICE_TOKEN_METADATA}: Bearer <token>"`,
+      );
     const token = BEARER.exec(authorization.trim())?.[1];
-    if (!token) throw new ServiceTokenError('the service token is malformed: expected "Bearer <JWT>"');
+    if (!token)
+      throw new ServiceTokenError('the service token is malformed: expected "Bearer <JWT>"');
     const caller = issuerOf(token);
     const key = this.keys.get(caller);
-    if (!key) throw new ServiceTokenError(`the service token comes from "${caller}", which may not call ${this.audience}`);
+    if (!key)
+      throw new ServiceTokenError(
+        `the service token comes from "${caller}", which may not call ${this.audience}`,
+      );
     let exp: number;
     try {
       const { payload } = await jwtVerify(token, key, {
@@ -176,7 +190,8 @@ function issuerOf(token: string): string {
   } catch {
     throw new ServiceTokenError('the service token is malformed: not a JWT');
   }
-  if (typeof iss !== 'string' || iss === '') throw new ServiceTokenError('the service token names no caller (iss)');
+  if (typeof iss !== 'string' || iss === '')
+    throw new ServiceTokenError('the service token names no caller (iss)');
   return iss;
 }
 
@@ -188,13 +203,14 @@ function rejection(error: unknown, audience: string): string {
   }
   if (error instanceof errors.JWSSignatureVerificationFailed)
     return 'the service token signature does not verify with the key of its caller';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'the service token must be signed with EdDSA';
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return 'the service token must be signed with EdDSA';
   return 'the service token is malformed';
 }
 
 /** A new Ed25519 key pair for a calling service, in the forms its env variables take. */
 export function generateServiceKeyPair(): { privateKey: string; publicKey: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const { privateKey } = generateKeyPairSync('ed25519');
   return {
     // SERVICE_PRIVATE_KEY of the caller.
     privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

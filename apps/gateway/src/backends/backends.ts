@@ -25,7 +25,11 @@ export class Backends implements OnModuleDestroy {
     this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, options);
     this.orders = new ResilientGrpcClient('order', config.ORDER_SERVICE_URL, options);
     this.payments = new ResilientGrpcClient('payment', config.PAYMENT_SERVICE_URL, options);
-    this.notifications = new ResilientGrpcClient('notification', config.NOTIFICATION_SERVICE_URL, options);
+    this.notifications = new ResilientGrpcClient(
+      'notification',
+      config.NOTIFICATION_SERVICE_URL,
+      options,
+    );
   }
 
   onModuleDestroy(): void {

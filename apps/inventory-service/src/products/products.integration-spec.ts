@@ -42,10 +42,13 @@ async function startInventory(
     ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port }, metricsPorts: { 'inventory-service': await freePort() } }),
     ...env,
   });
-  const client: InventoryClient = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, { credentials: serviceCredentials(), resilience: {
-    ...DEFAULT_RESILIENCE,
-    retries: 0,
-  } });
+  const client: InventoryClient = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, {
+    credentials: serviceCredentials(),
+    resilience: {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+    },
+  });
   const running = { app, client };
   started.push(running);
   if (untilSeeded) {

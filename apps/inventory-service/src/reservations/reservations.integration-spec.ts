@@ -72,10 +72,13 @@ beforeAll(async () => {
   app = AppProcess.start('inventory-service', {
     ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port }, metricsPorts: { 'inventory-service': await freePort() } }),
   });
-  grpc = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, { credentials: serviceCredentials(), resilience: {
-    ...DEFAULT_RESILIENCE,
-    retries: 0,
-  } });
+  grpc = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, {
+    credentials: serviceCredentials(),
+    resilience: {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+    },
+  });
   db = new Client({ connectionString: databaseUrl('inventory') });
   await db.connect();
 

@@ -67,10 +67,13 @@ describe('notification-service: emails for user and order events', () => {
     app = first.app;
     metricsPort = first.metricsPort;
     const { port } = first;
-    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, { credentials: serviceCredentials(), resilience: {
-      ...DEFAULT_RESILIENCE,
-      retries: 0,
-    } });
+    notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, {
+      credentials: serviceCredentials(),
+      resilience: {
+        ...DEFAULT_RESILIENCE,
+        retries: 0,
+      },
+    });
     bus = await KafkaTestBus.connect('notification-it');
     const ours = (message: ConsumedMessage) => message.key !== null && keys.has(message.key);
     for (const topic of [TOPICS.userEvents, TOPICS.orderEvents]) {

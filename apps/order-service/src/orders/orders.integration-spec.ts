@@ -4,7 +4,15 @@ import { type inventoryV1, orderV1 } from '@ecommerce/contracts';
 import { errorCodeOf, fieldErrorsOf } from '@ecommerce/errors';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
 import { Client } from 'pg';
-import { AppProcess, appEnv, type BackendName, databaseUrl, freePort, serviceCredentials, waitForServing } from '@ecommerce/testing';
+import {
+  AppProcess,
+  appEnv,
+  type BackendName,
+  databaseUrl,
+  freePort,
+  serviceCredentials,
+  waitForServing,
+} from '@ecommerce/testing';
 
 /**
  * order-service and inventory-service as real processes on free ports, each with its own

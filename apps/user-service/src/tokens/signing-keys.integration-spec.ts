@@ -51,11 +51,14 @@ async function startUserService(env: Record<string, string> = {}): Promise<Runni
     }),
     ...env,
   });
-  const client: UserClient = new ResilientGrpcClient('user', `127.0.0.1:${port}`, { credentials: serviceCredentials(), resilience: {
-    ...DEFAULT_RESILIENCE,
-    retries: 0,
-    deadlineMs: 10_000,
-  } });
+  const client: UserClient = new ResilientGrpcClient('user', `127.0.0.1:${port}`, {
+    credentials: serviceCredentials(),
+    resilience: {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+      deadlineMs: 10_000,
+    },
+  });
   const running = { app, client };
   started.push(running);
   await waitForServing(`127.0.0.1:${port}`, 30_000, app);

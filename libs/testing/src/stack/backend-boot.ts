@@ -19,21 +19,33 @@ interface Outcome {
 function rawClient(address: string) {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   const outcome = (resolve: (outcome: Outcome) => void, responses: () => number) => ({
-    error: (error: grpc.ServiceError) => resolve({ code: error.code, details: error.details, responses: responses() }),
+    error: (error: grpc.ServiceError) =>
+      resolve({ code: error.code, details: error.details, responses: responses() }),
     ok: () => resolve({ code: grpc.status.OK, details: '', responses: responses() }),
   });
   return {
     client,
     /** A unary method of the service, its request all defaults (an empty message). */
-    unary(method: grpc.MethodDefinition<object, object>, metadata: grpc.Metadata): Promise<Outcome> {
+    unary(
+      method: grpc.MethodDefinition<object, object>,
+      metadata: grpc.Metadata,
+    ): Promise<Outcome> {
       return new Promise((resolve) => {
         let responses = 0;
         const done = outcome(resolve, () => responses);
-        client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, {}, metadata, { deadline: Date.now() + 5_000 }, (error) => {
-          if (error) return done.error(error);
-          responses = 1;
-          done.ok();
-        });
+        client.makeUnaryRequest(
+          method.path,
+          method.requestSerialize,
+          method.responseDeserialize,
+          {},
+          metadata,
+          { deadline: Date.now() + 5_000 },
+          (error) => {
+            if (error) return done.error(error);
+            responses = 1;
+            done.ok();
+          },
+        );
       });
     },
     /** Server reflection (`version` v1 or v1alpha): one ListServices request, its answers counted. */
@@ -42,9 +54,15 @@ function rawClient(address: string) {
         let responses = 0;
         const done = outcome(resolve, () => responses);
         const identity = (buffer: Buffer) => buffer;
-        const call = client.makeBidiStreamRequest(`/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`, identity, identity, metadata, {
-          deadline: Date.now() + 5_000,
-        });
+        const call = client.makeBidiStreamRequest(
+          `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`,
+          identity,
+          identity,
+          metadata,
+          {
+            deadline: Date.now() + 5_000,
+          },
+        );
         call.on('data', () => (responses += 1));
         call.on('error', done.error);
         call.on('end', done.ok);
@@ -64,10 +82,19 @@ async function bearer(tokens: ServiceTokens | undefined, audience: string): Prom
 }
 
 /** A read method of the service (Get…/List…): safe to call with an empty request. */
-function readMethod(name: BackendName, grpcServiceName: string): grpc.MethodDefinition<object, object> {
+function readMethod(
+  name: BackendName,
+  grpcServiceName: string,
+): grpc.MethodDefinition<object, object> {
   const options = grpcProtoOptions(name.replace(/-service$/, '') as ProtoService);
-  const service = loadSync(options.protoPath, options.loader)[grpcServiceName] as unknown as Record<string, grpc.MethodDefinition<object, object>>;
-  const method = Object.entries(service).find(([key, definition]) => /^(Get|List)/.test(key) && !definition.requestStream && !definition.responseStream);
+  const service = loadSync(options.protoPath, options.loader)[grpcServiceName] as unknown as Record<
+    string,
+    grpc.MethodDefinition<object, object>
+  >;
+  const method = Object.entries(service).find(
+    ([key, definition]) =>
+      /^(Get|List)/.test(key) && !definition.requestStream && !definition.responseStream,
+  );
   if (!method) throw new Error(`${grpcServiceName} has no unary Get or List method`);
   return method[1];
 }
@@ -116,15 +143,27 @@ export function describeBackendBoot(name: BackendName, grpcServiceName: string):
       const raw = rawClient(address);
       clients.push(raw.client);
       const method = readMethod(name, grpcServiceName);
-      const refused = (reason: RegExp) => ({ code: grpc.status.UNAUTHENTICATED, details: expect.stringMatching(reason), responses: 0 });
+      const refused = (reason: RegExp) => ({
+        code: grpc.status.UNAUTHENTICATED,
+        details: expect.stringMatching(reason),
+        responses: 0,
+      });
 
-      await expect(raw.unary(method, await bearer(undefined, name))).resolves.toEqual(refused(/a service token is required/));
+      await expect(raw.unary(method, await bearer(undefined, name))).resolves.toEqual(
+        refused(/a service token is required/),
+      );
       const impostor = new ServiceTokens('gateway', generateServiceKeyPair().privateKey);
-      await expect(raw.unary(method, await bearer(impostor, name))).resolves.toEqual(refused(/signature does not verify/));
+      await expect(raw.unary(method, await bearer(impostor, name))).resolves.toEqual(
+        refused(/signature does not verify/),
+      );
       const other = name === 'user-service' ? 'order-service' : 'user-service';
-      await expect(raw.unary(method, await bearer(serviceCredentials(), other))).resolves.toEqual(refused(/is not for/));
+      await expect(raw.unary(method, await bearer(serviceCredentials(), other))).resolves.toEqual(
+        refused(/is not for/),
+      );
       const stranger = new ServiceTokens('payment-service', generateServiceKeyPair().privateKey);
-      await expect(raw.unary(method, await bearer(stranger, name))).resolves.toEqual(refused(/which may not call/));
+      await expect(raw.unary(method, await bearer(stranger, name))).resolves.toEqual(
+        refused(/which may not call/),
+      );
 
       // The same call with the credential the stack gave the gateway reaches the service.
       const answered = await raw.unary(method, await bearer(serviceCredentials(), name));
@@ -145,7 +184,9 @@ export function describeBackendBoot(name: BackendName, grpcServiceName: string):
           details: expect.stringMatching(/a service token is required/),
           responses: 0,
         });
-        await expect(raw.reflection(version, await bearer(serviceCredentials(), name))).resolves.toEqual({ code: grpc.status.OK, details: '', responses: 1 });
+        await expect(
+          raw.reflection(version, await bearer(serviceCredentials(), name)),
+        ).resolves.toEqual({ code: grpc.status.OK, details: '', responses: 1 });
       }
     });
 

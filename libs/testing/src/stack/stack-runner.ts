@@ -133,7 +133,10 @@ export class E2eStack {
 
   /** Service credentials the running backends accept (the gateway's): for a test's own gRPC client. */
   credentials(): ServiceTokens {
-    return new ServiceTokens('gateway', this.state.apps.gateway.env['SERVICE_PRIVATE_KEY'] as string);
+    return new ServiceTokens(
+      'gateway',
+      this.state.apps.gateway.env['SERVICE_PRIVATE_KEY'] as string,
+    );
   }
 
   /** SIGTERM to the app's current process; resolves once it has exited. */

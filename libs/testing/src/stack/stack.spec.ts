@@ -1,5 +1,12 @@
 import { servicePublicKeyOf } from '@ecommerce/grpc';
-import { appEnv, BACKEND_NAMES, databaseUrl, generateServiceKeys, localServiceKeys, type ServiceCaller } from './stack';
+import {
+  appEnv,
+  BACKEND_NAMES,
+  databaseUrl,
+  generateServiceKeys,
+  localServiceKeys,
+  type ServiceCaller,
+} from './stack';
 
 describe('the local stack description', () => {
   it("builds each service's database URL from the PG* variables, with the password when there is one", () => {
@@ -27,20 +34,27 @@ describe('the service keys of the local stack', () => {
     const keys = generateServiceKeys();
     const gateway = appEnv('gateway', { serviceKeys: keys });
     const orders = appEnv('order-service', { serviceKeys: keys });
-    expect(servicePublicKeyOf(gateway['SERVICE_PRIVATE_KEY'] as string)).toBe(keys.gateway.publicKey);
-    expect(servicePublicKeyOf(orders['SERVICE_PRIVATE_KEY'] as string)).toBe(keys['order-service'].publicKey);
+    expect(servicePublicKeyOf(gateway['SERVICE_PRIVATE_KEY'] as string)).toBe(
+      keys.gateway.publicKey,
+    );
+    expect(servicePublicKeyOf(orders['SERVICE_PRIVATE_KEY'] as string)).toBe(
+      keys['order-service'].publicKey,
+    );
     for (const backend of BACKEND_NAMES) {
       const callers = backend === 'inventory-service' ? ['gateway', 'order-service'] : ['gateway'];
       expect(appEnv(backend, { serviceKeys: keys })['SERVICE_PUBLIC_KEYS']).toBe(
         callers.map((caller) => `${caller}:${keys[caller as ServiceCaller].publicKey}`).join(','),
       );
-      if (backend !== 'order-service') expect(appEnv(backend, { serviceKeys: keys })).not.toHaveProperty('SERVICE_PRIVATE_KEY');
+      if (backend !== 'order-service')
+        expect(appEnv(backend, { serviceKeys: keys })).not.toHaveProperty('SERVICE_PRIVATE_KEY');
     }
   });
 
   it("uses this process's own keys unless given some: the same for every app it starts, new in every process", () => {
     expect(appEnv('gateway')['SERVICE_PRIVATE_KEY']).toBe(localServiceKeys().gateway.privateKey);
-    expect(appEnv('user-service')['SERVICE_PUBLIC_KEYS']).toBe(`gateway:${localServiceKeys().gateway.publicKey}`);
+    expect(appEnv('user-service')['SERVICE_PUBLIC_KEYS']).toBe(
+      `gateway:${localServiceKeys().gateway.publicKey}`,
+    );
     expect(generateServiceKeys().gateway.publicKey).not.toBe(localServiceKeys().gateway.publicKey);
   });
 });

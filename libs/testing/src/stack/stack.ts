@@ -41,7 +41,9 @@ export type ServiceKeys = Record<ServiceCaller, ServiceKeyPair>;
 
 /** A fresh key pair for every calling app. */
 export function generateServiceKeys(): ServiceKeys {
-  return Object.fromEntries(SERVICE_CALLERS.map((caller) => [caller, generateServiceKeyPair()])) as ServiceKeys;
+  return Object.fromEntries(
+    SERVICE_CALLERS.map((caller) => [caller, generateServiceKeyPair()]),
+  ) as ServiceKeys;
 }
 
 let processKeys: ServiceKeys | undefined;
@@ -66,7 +68,9 @@ export function serviceCredentials(keys: ServiceKeys = localServiceKeys()): Serv
 
 /** `backend`'s SERVICE_PUBLIC_KEYS: `name:key` for every app that calls it. */
 export function servicePublicKeysFor(backend: BackendName, keys: ServiceKeys): string {
-  return SERVICE_CALLERS.filter((caller) => (GRPC_CALLS[caller] as readonly BackendName[]).includes(backend))
+  return SERVICE_CALLERS.filter((caller) =>
+    (GRPC_CALLS[caller] as readonly BackendName[]).includes(backend),
+  )
     .map((caller) => `${caller}:${keys[caller].publicKey}`)
     .join(',');
 }
@@ -140,7 +144,9 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     ...(name === 'payment-service' ? paymentServiceEnv(env) : {}),
     ...(name === 'notification-service' ? notificationServiceEnv(env) : {}),
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
-    ...(name === 'order-service' ? { ...orderServiceEnv(env, options), SERVICE_PRIVATE_KEY: keys['order-service'].privateKey } : {}),
+    ...(name === 'order-service'
+      ? { ...orderServiceEnv(env, options), SERVICE_PRIVATE_KEY: keys['order-service'].privateKey }
+      : {}),
   };
 }
 
