@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import { type z } from 'zod';
 import { requiredVariables } from '@ecommerce/config';
 import {
   bindMounts,
@@ -46,6 +46,8 @@ export function checkAppsAreServices(compose: ComposeFile, appNames: readonly st
  * The app's configuration as it would boot in its container: the image's ENV under the
  * compose `environment`, interpolated with the defaults, validated by its configSchema
  * (empty counts as unset, as in parseConfig). Also flags variables the schema does not read.
+ * A variable given as `NAME_FILE` (parseConfig reads it from that file at start) counts as
+ * set; what the file will hold cannot be known here, so only its presence is checked.
  */
 export function appConfig(
   compose: ComposeFile,
@@ -82,8 +84,12 @@ export function environmentConfig(
   const problems: string[] = [];
   const secret = sources.secret ?? new Set<string>();
   const known = Object.keys(app.schema.shape);
+  // A variable given as NAME_FILE counts as set, as one from a Secret does: the value is unknown.
+  const fromFile = known.filter((key) => values[`${key}_FILE`]?.trim());
+  const unknown = new Set([...secret, ...fromFile]);
   for (const key of [...Object.keys(values), ...secret]) {
-    if (!known.includes(key) && !sources.tolerated?.includes(key))
+    const read = known.includes(key) || fromFile.includes(key.replace(/_FILE$/, ''));
+    if (!read && !sources.tolerated?.includes(key))
       problems.push(`${app.name}: sets ${key}, which its configSchema does not read`);
   }
   const input: Record<string, string | undefined> = {};
@@ -91,8 +97,12 @@ export function environmentConfig(
     const value = key in values ? values[key] : imageEnv[key];
     input[key] = value === undefined || value.trim() === '' ? undefined : value;
   }
+  for (const key of fromFile) {
+    if (input[key] !== undefined) problems.push(`${app.name}: sets both ${key} and ${key}_FILE`);
+    input[key] = undefined;
+  }
   for (const key of requiredVariables(app.schema)) {
-    if (input[key] === undefined && !secret.has(key))
+    if (input[key] === undefined && !unknown.has(key))
       problems.push(`${app.name}: ${key} is required by its configSchema but not set`);
   }
   const result = app.schema.safeParse(input);
@@ -102,7 +112,7 @@ export function environmentConfig(
     const key = String(issue.path[0] ?? '(config)');
     if (input[key] !== undefined)
       problems.push(`${app.name}: ${key}=${input[key]} is invalid (${issue.message})`);
-    if (!secret.has(key)) onlySecrets = false;
+    if (!unknown.has(key)) onlySecrets = false;
   }
   if (!onlySecrets) return { problems };
   const config: Record<string, unknown> = {};

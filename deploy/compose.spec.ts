@@ -80,9 +80,16 @@ const STARTUP: StartupOrder = {
     kafka: 'service_healthy',
     migrate: 'service_completed_successfully',
     'kafka-init': 'service_completed_successfully',
+    'service-keys': 'service_completed_successfully',
   },
-  everyAppNeeds: ['kafka', 'kafka-init', 'migrate'],
+  everyAppNeeds: ['kafka', 'kafka-init', 'migrate', 'service-keys'],
 };
+
+/**
+ * Jobs only the apps need, outside the infra profile: the gRPC service keys (start:local and
+ * the tests generate their own).
+ */
+const APP_JOBS = ['service-keys'];
 
 /** Every port the stack publishes, `host:container`, all on 127.0.0.1 (README, .env.example). */
 const PORT_PLAN: Record<string, string[]> = {
@@ -176,9 +183,12 @@ describe('docker-compose.yml', () => {
     '%s gets every variable its configSchema requires, and its configuration parses',
     (_name, app) => {
       expect(appConfig(compose, app, imageEnv).problems).toEqual([]);
-      expect(Object.keys(compose.services[app.name]?.environment ?? {})).toEqual(
-        expect.arrayContaining(requiredVariables(app.schema)),
-      );
+      // A variable may come from a file instead (NAME_FILE, read by parseConfig).
+      expect(
+        Object.keys(compose.services[app.name]?.environment ?? {}).map((key) =>
+          key.replace(/_FILE$/, ''),
+        ),
+      ).toEqual(expect.arrayContaining(requiredVariables(app.schema)));
     },
   );
 
@@ -192,7 +202,7 @@ describe('docker-compose.yml', () => {
 
   it('has exactly the apps, the infrastructure and the infra aggregator as services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      [...APPS.map((app) => app.name), ...INFRA.infrastructure, INFRA.service].sort(),
+      [...APPS.map((app) => app.name), ...APP_JOBS, ...INFRA.infrastructure, INFRA.service].sort(),
     );
   });
 
@@ -505,6 +515,7 @@ services:
       METRICS_PORT: 9464
       DATABASE_URL: \${DATABASE_URL}
       KAFKA_BROKER: kafka:9092
+      SERVICE_PUBLIC_KEYS_FILE: /run/service-keys/svc.callers
 `);
     const app: AppSpec = {
       name: 'svc',
@@ -532,6 +543,7 @@ services:
       GRPC_PORT: 50051
       METRICS_PORT: 9464
       DATABASE_URL: postgresql://postgres@postgres:5432/ecommerce_user
+      SERVICE_PUBLIC_KEYS_FILE: /run/service-keys/svc.callers
 `);
     const app: AppSpec = {
       name: 'svc',
@@ -544,6 +556,32 @@ services:
       problems: [],
       config: { KAFKA_BROKERS: ['kafka:9092'], GRPC_PORT: 50051 },
     });
+  });
+
+  it('counts NAME_FILE as NAME set, and flags both set, or a NAME_FILE for a NAME the app does not read', () => {
+    const file = compose(`
+services:
+  svc:
+    environment:
+      GRPC_PORT: 50051
+      METRICS_PORT: 9464
+      DATABASE_URL: postgresql://postgres@postgres:5432/ecommerce_user
+      KAFKA_BROKERS: kafka:9092
+      SERVICE_PUBLIC_KEYS: gateway:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo
+      SERVICE_PUBLIC_KEYS_FILE: /run/service-keys/svc.callers
+      SERVICE_PRIVATE_KEY_FILE: /run/service-keys/svc.key
+`);
+    const app: AppSpec = {
+      name: 'svc',
+      kind: 'backend',
+      schema: userSchema,
+      portVariable: 'GRPC_PORT',
+      port: 50051,
+    };
+    expect(appConfig(file, app).problems).toEqual([
+      'svc: sets SERVICE_PRIVATE_KEY_FILE, which its configSchema does not read',
+      'svc: sets both SERVICE_PUBLIC_KEYS and SERVICE_PUBLIC_KEYS_FILE',
+    ]);
   });
 
   it('treats a job nothing waits for as a job when told so', () => {

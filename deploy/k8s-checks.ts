@@ -299,13 +299,12 @@ export function containerEnvironment(
 /**
  * Each app's configuration as its Deployment sets it, validated by its configSchema (via the
  * compose checks' environmentConfig): every required variable set, every value accepted,
- * nothing set that the schema does not read but the `tolerated` ones and `$(VAR)` helpers.
+ * nothing set that the schema does not read but `$(VAR)` helpers.
  */
 export function appEnvironment(
   objects: readonly K8sObject[],
   app: AppSpec,
   imageEnv: Env,
-  tolerated: readonly string[] = [],
 ): { config?: Record<string, unknown>; env: ContainerEnvironment; problems: string[] } {
   const container = appContainer(objects, app.name);
   const empty: ContainerEnvironment = {
@@ -322,7 +321,7 @@ export function appEnvironment(
   const helpers = [...env.helpers].filter((name) => !known.includes(name));
   const { config, problems } = environmentConfig(app, env.values, imageEnv, {
     secret: env.secret,
-    tolerated: [...tolerated, ...helpers],
+    tolerated: helpers,
   });
   return { config, env, problems: [...env.problems, ...problems] };
 }

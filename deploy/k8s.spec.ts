@@ -62,22 +62,6 @@ const rendered = Object.fromEntries(
 const BACKEND_NAMES = Object.keys(BACKENDS) as BackendName[];
 const APP_NAMES = APPS.map((app) => app.name);
 
-/**
- * Variables the manifests set before the apps' schemas read them: the service-to-service keys
- * and the gateway's own metrics port. Tolerated as unread until then; required to be set now,
- * so the schemas can start requiring them without a manifest change.
- */
-const COMING: Record<string, string[]> = {
-  gateway: ['METRICS_PORT', 'SERVICE_PRIVATE_KEY'],
-  'order-service': ['SERVICE_PUBLIC_KEYS', 'SERVICE_PRIVATE_KEY'],
-  ...Object.fromEntries(
-    BACKEND_NAMES.filter((name) => name !== 'order-service').map((name) => [
-      name,
-      ['SERVICE_PUBLIC_KEYS'],
-    ]),
-  ),
-};
-
 /** Whatever holds a password or a key: from a Secret, never a literal. */
 const SECRET_VARIABLES = [
   'DATABASE_URL',
@@ -106,10 +90,7 @@ const databasePlan = (name: BackendName) => {
 
 const configsOf = (objects: readonly K8sObject[]) =>
   Object.fromEntries(
-    APPS.map((app) => [
-      app.name,
-      appEnvironment(objects, app, imageEnv, COMING[app.name]).config ?? {},
-    ]),
+    APPS.map((app) => [app.name, appEnvironment(objects, app, imageEnv).config ?? {}]),
   );
 
 /** Everything traffic goes from or to in production, the operators' pods with their labels. */
@@ -215,24 +196,14 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
   it.each(APPS.map((app) => [app.name, app] as const))(
     '%s gets every variable its configSchema requires, each value accepted',
     (_name, app) => {
-      expect(appEnvironment(objects, app, imageEnv, COMING[app.name]).problems).toEqual([]);
+      expect(appEnvironment(objects, app, imageEnv).problems).toEqual([]);
     },
   );
-
-  it('already sets the service keys and the gateway metrics port the schemas are gaining', () => {
-    for (const app of APPS) {
-      const { env } = appEnvironment(objects, app, imageEnv, COMING[app.name]);
-      const missing = (COMING[app.name] ?? []).filter(
-        (variable) => !(variable in env.values) && !env.secret.has(variable),
-      );
-      expect([app.name, missing]).toEqual([app.name, []]);
-    }
-  });
 
   it('reads every password and key from a Secret, and holds no Secret itself', () => {
     expect(checkNoSecretObjects(objects)).toEqual([]);
     for (const app of APPS) {
-      const { env } = appEnvironment(objects, app, imageEnv, COMING[app.name]);
+      const { env } = appEnvironment(objects, app, imageEnv);
       expect(checkSecretSources(app.name, env, SECRET_VARIABLES)).toEqual([]);
     }
   });
@@ -425,7 +396,7 @@ describe('the checks, on broken copies of the rendered production overlay', () =
     const app = APPS.find(
       (candidate) => candidate.name === 'user-service',
     ) as (typeof APPS)[number];
-    const { env, problems } = appEnvironment(objects, app, imageEnv, COMING['user-service']);
+    const { env, problems } = appEnvironment(objects, app, imageEnv);
     expect(problems).toEqual(
       expect.arrayContaining([
         'user-service: METRICS_PORT is required by its configSchema but not set',
@@ -441,11 +412,6 @@ describe('the checks, on broken copies of the rendered production overlay', () =
     expect(checkGracePeriods(objects, { 'user-service': { SHUTDOWN_TIMEOUT_MS: 10_000 } })).toEqual(
       ['user-service: terminationGracePeriodSeconds 10 does not outlast SHUTDOWN_TIMEOUT_MS=10000'],
     );
-    expect(
-      COMING['user-service']?.every(
-        (variable) => variable in env.values || env.secret.has(variable),
-      ),
-    ).toBe(false);
   });
 
   it('fail on an arrow the architecture does not have, and on one it has that is blocked', () => {

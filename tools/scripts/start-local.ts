@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     ({ startedKafka } = await prepareStack(env));
     step('build the apps');
     await npmRun('build', env);
+    // Stack.start generates this run's service keys: the apps get them in their env, and
+    // they are written nowhere.
     step('start the apps');
     stack = await Stack.start({ env }, (app) => app.echo());
   } catch (error) {
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
       `  REST API     ${stack.gatewayUrl}/api/v1`,
       `  liveness     ${stack.gatewayUrl}/health/live`,
       `  readiness    ${stack.gatewayUrl}/health/ready`,
-      '  gRPC (health, reflection):',
+      '  gRPC (health for anyone; every other call, reflection too, needs a service token):',
       ...backends,
       `  mail inbox   ${mail.inbox}`,
       '  logs         .local/logs/<app>.log',

@@ -102,7 +102,13 @@ describe('access tokens', () => {
       const issuer = AppProcess.start('user-service', env);
       try {
         await waitForServing(`127.0.0.1:${port}`, 60_000, issuer);
-        const client = new ResilientGrpcClient<userV1.UserServiceClient>('user', `127.0.0.1:${port}`);
+        const client = new ResilientGrpcClient<userV1.UserServiceClient>(
+          'user',
+          `127.0.0.1:${port}`,
+          {
+            credentials: stack.credentials(),
+          },
+        );
         try {
           const { accessToken } = await client.call('login', { email: who.email, password: who.password });
           return accessToken;

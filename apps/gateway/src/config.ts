@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { flag, hostPort, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
+import {
+  ed25519PrivateKeyPem,
+  flag,
+  hostPort,
+  logLevel,
+  nodeEnv,
+  port,
+  positiveInt,
+} from '@ecommerce/config';
 import type { ResilienceOptions } from '@ecommerce/grpc';
 
 const nonNegativeInt = (description: string) => z.coerce.number().int().min(0).describe(description);
@@ -21,6 +29,10 @@ export const configSchema = z.object({
   PAYMENT_SERVICE_URL: hostPort('gRPC address of payment-service'),
   INVENTORY_SERVICE_URL: hostPort('gRPC address of inventory-service'),
   NOTIFICATION_SERVICE_URL: hostPort('gRPC address of notification-service'),
+  SERVICE_PRIVATE_KEY: ed25519PrivateKeyPem().describe(
+    "secret: PKCS8 PEM of the gateway's Ed25519 key, which signs the service token of every gRPC call " +
+      '(the backends list its public key in SERVICE_PUBLIC_KEYS)',
+  ),
   HEALTH_CHECK_TIMEOUT_MS: positiveInt('deadline of one backend health check').default(1_500),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight requests may take after SIGTERM').default(10_000),
 

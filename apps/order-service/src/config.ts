@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendServiceEnv, hostPort, positiveInt } from '@ecommerce/config';
+import { backendServiceEnv, ed25519PrivateKeyPem, hostPort, positiveInt } from '@ecommerce/config';
 
 /** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
 export const SERVICE_NAME = 'order-service';
@@ -8,6 +8,10 @@ export const configSchema = z.object({
   ...backendServiceEnv,
   INVENTORY_SERVICE_URL: hostPort(
     'gRPC address (host:port) of inventory-service, whose catalog prices every order',
+  ),
+  SERVICE_PRIVATE_KEY: ed25519PrivateKeyPem().describe(
+    "secret: PKCS8 PEM of order-service's Ed25519 key, which signs the service token of its calls " +
+      'to inventory-service (whose SERVICE_PUBLIC_KEYS lists the public key)',
   ),
   SAGA_TIMEOUT_MS: positiveInt(
     'how long an order saga may wait for its stock reservation and payment, in ms, before it is cancelled (TIMEOUT)',

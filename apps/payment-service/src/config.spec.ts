@@ -1,7 +1,14 @@
 import { configSchema } from './config';
 
 describe('configSchema', () => {
-  const base = { GRPC_PORT: '50053', METRICS_PORT: '9103', DATABASE_URL: 'postgresql://x/y', KAFKA_BROKERS: '127.0.0.1:29092' };
+  const base = {
+    GRPC_PORT: '50053',
+    METRICS_PORT: '9103',
+    DATABASE_URL: 'postgresql://x/y',
+    KAFKA_BROKERS: '127.0.0.1:29092',
+    // RFC 8037's example Ed25519 public key.
+    SERVICE_PUBLIC_KEYS: 'gateway:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+  };
 
   it('defaults to 3 attempts, 100 ms apart and doubling', () => {
     expect(configSchema.parse(base)).toMatchObject({ PAYMENT_MAX_ATTEMPTS: 3, PAYMENT_RETRY_BASE_MS: 100 });

@@ -7,6 +7,8 @@ const base = {
   METRICS_PORT: '9101',
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/ecommerce_user',
   KAFKA_BROKERS: '127.0.0.1:29092',
+  // RFC 8037's example Ed25519 public key.
+  SERVICE_PUBLIC_KEYS: 'gateway:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
 };
 const ed25519Pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const production = {

@@ -1,29 +1,9 @@
-import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import { backendServiceEnv, positiveInt } from '@ecommerce/config';
+import { backendServiceEnv, ed25519PrivateKeyPem, positiveInt } from '@ecommerce/config';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './users/user-limits';
 
 /** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
 export const SERVICE_NAME = 'user-service';
-
-/**
- * A PKCS8 PEM of an Ed25519 private key. `\n` escapes count as line breaks, so the key fits
- * on one line of an env file or docker-compose.yml.
- */
-const ed25519PrivateKeyPem = () =>
-  z
-    .string()
-    .trim()
-    .transform((value) => value.replace(/\\n/g, '\n'))
-    .refine(isEd25519PrivateKey, { message: 'expected the PKCS8 PEM of an Ed25519 private key' });
-
-function isEd25519PrivateKey(pem: string): boolean {
-  try {
-    return createPrivateKey({ key: pem, format: 'pem' }).asymmetricKeyType === 'ed25519';
-  } catch {
-    return false;
-  }
-}
 
 const REQUIRED_IN_PRODUCTION = ['JWT_PRIVATE_KEY', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
 

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -65,3 +66,73 @@ export const logLevel = () =>
 
 export const nodeEnv = () =>
   z.enum(['development', 'test', 'production']).default('development').describe('runtime environment');
+
+/**
+ * A PKCS8 PEM of an Ed25519 private key. `\n` escapes count as line breaks, so the key fits
+ * on one line of an env file or docker-compose.yml.
+ */
+export const ed25519PrivateKeyPem = () =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/\\n/g, '\n'))
+    .refine(isEd25519PrivateKey, { message: 'expected the PKCS8 PEM of an Ed25519 private key' });
+
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey({ key: pem, format: 'pem' }).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
+/** A service's name as it appears in logs and service tokens: `gateway`, `order-service`. */
+const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+/** A raw 32-byte Ed25519 public key in base64url without padding: the `x` of its JWK. */
+const ED25519_X = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The services allowed to call this one and the Ed25519 public key each signs its service
+ * tokens with: `name:x,name:x`, where `x` is the base64url raw public key (its JWK `x`).
+ * Parsed into `{ name: x }`; a malformed entry, a bad key or a name given twice is an error.
+ */
+export const servicePublicKeys = (description: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .transform((value, ctx) => {
+      const keys: Record<string, string> = {};
+      for (const entry of value.split(',').map((part) => part.trim())) {
+        const separator = entry.indexOf(':');
+        const name = entry.slice(0, separator);
+        const x = entry.slice(separator + 1);
+        const problem =
+          separator < 0 || !SERVICE_NAME.test(name)
+            ? `"${entry.slice(0, 40)}" is not name:key`
+            : name in keys
+              ? `${name} is listed twice`
+              : !isEd25519PublicKey(x)
+                ? `the key of ${name} is not a base64url Ed25519 public key (32 bytes)`
+                : undefined;
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: `expected name:key,name:key; ${problem}` });
+          return z.NEVER;
+        }
+        keys[name] = x;
+      }
+      return keys;
+    })
+    .describe(description);
+
+function isEd25519PublicKey(x: string): boolean {
+  if (!ED25519_X.test(x)) return false;
+  try {
+    return (
+      createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })
+        .asymmetricKeyType === 'ed25519'
+    );
+  } catch {
+    return false;
+  }
+}

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, parseConfig, requiredVariables } from './load-config';
 import { backendServiceSchema } from './service-config';
@@ -38,9 +41,77 @@ describe('parseConfig', () => {
   });
 });
 
+describe('parseConfig with <NAME>_FILE', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'config-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function file(name: string, content: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  }
+
+  it('reads a variable from the file NAME_FILE names, without its trailing line break', () => {
+    const env = {
+      PORT_FILE: file('port', '50051\n'),
+      BROKERS: '127.0.0.1:1',
+      NAME_FILE: file('name', 'multi\nline\n'),
+    };
+    expect(parseConfig(schema, env)).toEqual({
+      PORT: 50051,
+      BROKERS: ['127.0.0.1:1'],
+      NAME: 'multi\nline',
+    });
+  });
+
+  it('refuses NAME and NAME_FILE both set, naming the variable', () => {
+    const error = captureError(() =>
+      parseConfig(schema, { PORT: '1', PORT_FILE: file('port2', '2'), BROKERS: '127.0.0.1:1' }),
+    );
+    expect(error.variables).toEqual(['PORT']);
+    expect(error.message).toBe(
+      'Invalid configuration: PORT and PORT_FILE are both set; set one of them',
+    );
+  });
+
+  it('names NAME_FILE when its file cannot be read', () => {
+    const missing = join(dir, 'nope');
+    const error = captureError(() =>
+      parseConfig(schema, { PORT_FILE: missing, BROKERS: '127.0.0.1:1' }),
+    );
+    expect(error.variables).toEqual(['PORT_FILE']);
+    expect(error.message).toBe(
+      `Invalid configuration: PORT_FILE is invalid (cannot read ${missing}: ENOENT)`,
+    );
+  });
+
+  it('validates what the file holds like any value, saying where it came from', () => {
+    const error = captureError(() =>
+      parseConfig(schema, { PORT_FILE: file('bad-port', '70000\n'), BROKERS: '127.0.0.1:1' }),
+    );
+    expect(error.variables).toEqual(['PORT']);
+    expect(error.message).toMatch(
+      /^Invalid configuration: PORT is invalid \(read from PORT_FILE\) \(/,
+    );
+    const empty = captureError(() =>
+      parseConfig(schema, { PORT_FILE: file('empty', '\n'), BROKERS: '127.0.0.1:1' }),
+    );
+    expect(empty.message).toMatch(/PORT is required \(read from PORT_FILE\)/);
+  });
+});
+
 describe('requiredVariables', () => {
   it('lists what a backend service cannot start without', () => {
-    expect(requiredVariables(backendServiceSchema).sort()).toEqual(['DATABASE_URL', 'GRPC_PORT', 'KAFKA_BROKERS', 'METRICS_PORT']);
+    expect(requiredVariables(backendServiceSchema).sort()).toEqual([
+      'DATABASE_URL',
+      'GRPC_PORT',
+      'KAFKA_BROKERS',
+      'METRICS_PORT',
+      'SERVICE_PUBLIC_KEYS',
+    ]);
   });
 });
 

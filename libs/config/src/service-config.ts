@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { flag, hostPortList, logLevel, nodeEnv, port, positiveInt, postgresUrl } from './env';
+import {
+  flag,
+  hostPortList,
+  logLevel,
+  nodeEnv,
+  port,
+  positiveInt,
+  postgresUrl,
+  servicePublicKeys,
+} from './env';
 
 /** What every backend service reads from its environment; a service extends it with its own. */
 export const backendServiceEnv = {
@@ -28,6 +37,10 @@ export const backendServiceEnv = {
   ),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight work may take after SIGTERM').default(
     10_000,
+  ),
+  SERVICE_PUBLIC_KEYS: servicePublicKeys(
+    'the services allowed to call this one over gRPC, as name:key,name:key (key: the base64url ' +
+      'Ed25519 public key, JWK x, their service tokens verify against)',
   ),
 };
 

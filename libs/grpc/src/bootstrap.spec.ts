@@ -8,6 +8,7 @@ import { GRPC_SERVICE_NAMES, grpcProtoOptions } from '@ecommerce/contracts';
 import { MetricsServer, onShutdownSignal, type ShutdownOptions } from '@ecommerce/observability';
 import { bootstrapGrpcService } from './bootstrap';
 import { GrpcHealth } from './health';
+import { generateServiceKeyPair } from './service-tokens';
 
 jest.mock('@nestjs/core', () => ({
   ...jest.requireActual('@nestjs/core'),
@@ -28,6 +29,7 @@ const config = {
   GRPC_PORT: 50051,
   METRICS_PORT: 9464,
   SHUTDOWN_TIMEOUT_MS: 3_000,
+  SERVICE_PUBLIC_KEYS: { gateway: generateServiceKeyPair().publicKey },
 } as unknown as BackendServiceConfig;
 
 /** What the standard health service's Check answers for `service`, asked in process. */
@@ -208,7 +210,6 @@ describe('bootstrapGrpcService', () => {
     const { app, boot, probe, shutdown, statuses } = setup(1_000);
     app.listen.mockImplementation(async () => {
       shutdown().beforeClose?.();
-      return undefined;
     });
     await boot();
     await jest.advanceTimersByTimeAsync(10_000);
@@ -319,8 +320,9 @@ describe('bootstrapGrpcService', () => {
     });
     const interceptors = (options.options.channelOptions as { interceptors: unknown[] })
       .interceptors;
-    expect(interceptors).toHaveLength(1);
-    expect(interceptors[0]).toEqual(expect.any(Function));
+    // The metrics, then the service token check (serviceAuthInterceptor).
+    expect(interceptors).toHaveLength(2);
+    expect(interceptors).toEqual([expect.any(Function), expect.any(Function)]);
 
     expect(root().global).toBe(true);
     expect(root().imports).toContain(module);

@@ -14,6 +14,8 @@ import {
 import { GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
 import { GrpcHealth } from './health';
 import { grpcServerOptions } from './server-options';
+import { serviceAuthInterceptor } from './service-auth-interceptor';
+import { ServiceTokenVerifier } from './service-tokens';
 
 export interface GrpcServiceDefinition {
   /** Which service's proto package to serve. */
@@ -41,7 +43,8 @@ class ServiceRootModule {}
 
 /**
  * Starts a backend the same way everywhere: pino logs, the configuration as `SERVICE_CONFIG`,
- * a gRPC server with the standard health service (and reflection, outside production), SERVING only while every
+ * a gRPC server with the standard health service (and reflection, outside production), every call
+ * but health refused without a service token from a caller in `SERVICE_PUBLIC_KEYS`, SERVING only while every
  * readiness check passes (checked at start and then every few seconds), NOT_SERVING as soon as shutdown begins, and a
  * graceful close on SIGTERM/SIGINT. Prometheus metrics (every gRPC call's status and
  * duration, and whatever the service registers on the injectable `MetricsRegistry`) are
@@ -73,9 +76,14 @@ export async function bootstrapGrpcService(options: BootstrapOptions): Promise<I
     reflection: unlessProduction(config.GRPC_REFLECTION, config.NODE_ENV),
   });
   // Nest hands channelOptions to `new grpc.Server(...)`, which takes its interceptors from there.
+  // The metrics come first (outermost), so the calls refused for want of a service token are
+  // counted too, as UNAUTHENTICATED.
   serverOptions.options.channelOptions = {
     ...serverOptions.options.channelOptions,
-    interceptors: [grpcServerMetricsInterceptor(registry)],
+    interceptors: [
+      grpcServerMetricsInterceptor(registry),
+      serviceAuthInterceptor(new ServiceTokenVerifier(name, config.SERVICE_PUBLIC_KEYS)),
+    ],
   };
   const app = await NestFactory.createMicroservice(root, { ...serverOptions, bufferLogs: true });
   const logger = app.get(Logger);

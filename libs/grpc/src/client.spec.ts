@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { defer, type Observable } from 'rxjs';
 import { grpcProtoOptions, type inventoryV1 } from '@ecommerce/contracts';
 import { type ResilienceOptions, ResilientGrpcClient } from './client';
+import { generateServiceKeyPair, ServiceTokens, ServiceTokenVerifier } from './service-tokens';
 
 /** One call as it reached the (fake) network. */
 interface Attempt {
@@ -74,12 +75,11 @@ function grpcError(code: status): ServiceError {
 }
 
 function setup(options: Partial<ResilienceOptions> = {}, metrics?: Registry) {
-  const client = new ResilientGrpcClient<Inventory>(
-    'inventory',
-    'inventory.test:50052',
-    { ...OPTIONS, ...options },
+  const client = new ResilientGrpcClient<Inventory>('inventory', 'inventory.test:50052', {
+    credentials: null,
+    resilience: { ...OPTIONS, ...options },
     metrics,
-  );
+  });
   const proxy = FakeGrpcProxy.created[FakeGrpcProxy.created.length - 1];
   return { client, proxy };
 }
@@ -123,7 +123,7 @@ describe('ResilientGrpcClient', () => {
       });
       expect(proxy.serviceName).toBe('InventoryService');
 
-      new ResilientGrpcClient('user', 'users.test:50051');
+      new ResilientGrpcClient('user', 'users.test:50051', { credentials: null });
       expect(FakeGrpcProxy.created[1].serviceName).toBe('UserService');
     });
 
@@ -141,7 +141,7 @@ describe('ResilientGrpcClient', () => {
         ['getProduct', { id: 'p-1' }],
         ['listProducts', { page: 1, limit: 5 }],
       ]);
-      expect(proxy.attempts[0].metadata).toBe(metadata);
+      expect(proxy.attempts[0].metadata.toJSON()).toEqual({ 'x-request-id': ['r-1'] });
       expect(proxy.attempts[1].metadata).toBeInstanceOf(Metadata);
       expect(proxy.attempts[1].metadata.toJSON()).toEqual({});
     });
@@ -151,6 +151,53 @@ describe('ResilientGrpcClient', () => {
       expect(proxy.closed).toBe(false);
       client.close();
       expect(proxy.closed).toBe(true);
+    });
+  });
+
+  describe('service token', () => {
+    const { privateKey, publicKey } = generateServiceKeyPair();
+    // Signing and verifying take real asynchronous steps; the retry below waits 50 ms for real.
+    beforeEach(() => jest.useRealTimers());
+
+    function withCredentials() {
+      const client = new ResilientGrpcClient<Inventory>('inventory', 'inventory.test:50052', {
+        credentials: new ServiceTokens('gateway', privateKey),
+        resilience: OPTIONS,
+      });
+      return {
+        client,
+        proxy: FakeGrpcProxy.created[FakeGrpcProxy.created.length - 1] as FakeGrpcProxy,
+      };
+    }
+
+    it("sends the caller's token for the backend it calls on every call, and on every retry", async () => {
+      const { client, proxy } = withCredentials();
+      let failures = 1;
+      proxy.answer = async () => {
+        if (failures-- > 0) throw grpcError(status.UNAVAILABLE);
+        return {};
+      };
+      const metadata = new Metadata();
+      metadata.set('x-request-id', 'r-1');
+
+      await client.call('getProduct', { id: 'p-1' }, { idempotent: true, metadata });
+      await client.call('listProducts', { page: 1, limit: 5 });
+
+      expect(proxy.attempts).toHaveLength(3);
+      const verifier = new ServiceTokenVerifier('inventory-service', { gateway: publicKey });
+      for (const attempt of proxy.attempts) {
+        const [authorization] = attempt.metadata.get('authorization');
+        await expect(verifier.verify(authorization as string)).resolves.toBe('gateway');
+      }
+      expect(proxy.attempts[0].metadata.get('x-request-id')).toEqual(['r-1']);
+      // The caller's own metadata is left as it was given.
+      expect(metadata.get('authorization')).toEqual([]);
+    });
+
+    it('sends none with credentials: null', async () => {
+      const { client, proxy } = setup();
+      await client.call('getProduct', { id: 'p-1' });
+      expect(proxy.attempts[0].metadata.get('authorization')).toEqual([]);
     });
   });
 

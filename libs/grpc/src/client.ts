@@ -15,6 +15,7 @@ import type { Registry } from 'prom-client';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { grpcProtoOptions, GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
 import { type GrpcCallRecorder, grpcClientRecorder, secondsSince } from '@ecommerce/observability';
+import { SERVICE_TOKEN_METADATA, type ServiceTokens } from './service-tokens';
 
 /** The unary methods of a ts-proto `...ServiceClient` interface. */
 type UnaryMethod<T> = {
@@ -49,6 +50,22 @@ const OUTAGE_CODES = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, stat
 const isOutage = (error: unknown) => OUTAGE_CODES.has((error as { code?: number })?.code as status);
 const isUnavailable = (error: unknown) => (error as { code?: number })?.code === status.UNAVAILABLE;
 
+/** The name of the backend that serves `service` (`order` → `order-service`): the `aud` of its service tokens. */
+export function backendServiceName(service: ProtoService): string {
+  return `${service}-service`;
+}
+
+export interface GrpcClientOptions {
+  /**
+   * Mints the service token every call carries (see ServiceTokens): every backend refuses a
+   * call without one. `null` sends none, which only shows a backend refusing such a call.
+   */
+  credentials: ServiceTokens | null;
+  resilience?: ResilienceOptions;
+  /** Where every attempt that reaches the network is counted and timed. */
+  metrics?: Registry;
+}
+
 export interface CallSettings {
   /** Safe to send twice (a read, or a write with its own idempotency key): may be retried. */
   idempotent?: boolean;
@@ -59,8 +76,9 @@ export interface CallSettings {
  * A gRPC client of one backend with the resilience every caller needs: a deadline on every
  * call, retries with exponential backoff only where the call is idempotent, a circuit
  * breaker (a dead backend fails fast instead of costing a deadline per request) and a
- * bulkhead. Policies come from cockatiel; errors surface unchanged (gRPC errors with their
- * code, or cockatiel's BrokenCircuitError / BulkheadRejectedError), so the caller maps them.
+ * bulkhead; and the calling service's token on every call. Policies come from cockatiel;
+ * errors surface unchanged (gRPC errors with their code, or cockatiel's BrokenCircuitError /
+ * BulkheadRejectedError), so the caller maps them.
  *
  * Given a metrics registry, every attempt that reaches the network is counted and timed in
  * `grpc_client_handled_total` / `grpc_client_handling_seconds` by its status; calls the breaker
@@ -72,13 +90,18 @@ export class ResilientGrpcClient<T extends object> {
   private readonly guarded: IPolicy;
   private readonly retrying: IPolicy;
   private readonly record?: GrpcCallRecorder;
+  private readonly credentials: ServiceTokens | null;
+  private readonly audience: string;
+  readonly options: ResilienceOptions;
 
   constructor(
     readonly service: ProtoService,
     url: string,
-    readonly options: ResilienceOptions = DEFAULT_RESILIENCE,
-    metrics?: Registry,
+    { credentials, resilience: options = DEFAULT_RESILIENCE, metrics }: GrpcClientOptions,
   ) {
+    this.options = options;
+    this.credentials = credentials;
+    this.audience = backendServiceName(service);
     this.record = metrics ? grpcClientRecorder(metrics) : undefined;
     this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(service), url });
     this.client = this.proxy.getService<T>(GRPC_SERVICE_NAMES[service].split('.').pop() as string);
@@ -101,7 +124,8 @@ export class ResilientGrpcClient<T extends object> {
 
   call<K extends UnaryMethod<T>>(method: K, request: RequestOf<T, K>, settings: CallSettings = {}): Promise<ResponseOf<T, K>> {
     const policy = settings.idempotent ? this.retrying : this.guarded;
-    return policy.execute(() => {
+    return policy.execute(async () => {
+      const metadata = await this.metadata(settings.metadata);
       const callOptions: CallOptions = { deadline: Date.now() + this.options.deadlineMs };
       const fn = this.client[method] as unknown as (
         request: unknown,
@@ -109,9 +133,17 @@ export class ResilientGrpcClient<T extends object> {
         options: CallOptions,
       ) => Observable<ResponseOf<T, K>>;
       const started = process.hrtime.bigint();
-      const attempt = lastValueFrom(fn.call(this.client, request, settings.metadata ?? new Metadata(), callOptions));
+      const attempt = lastValueFrom(fn.call(this.client, request, metadata, callOptions));
       return this.record ? this.timed(String(method), started, attempt) : attempt;
     });
+  }
+
+  /** The call's own metadata (copied: an attempt must not change what the next one sends) and the token. */
+  private async metadata(own: Metadata | undefined): Promise<Metadata> {
+    const metadata = own?.clone() ?? new Metadata();
+    if (this.credentials)
+      metadata.set(SERVICE_TOKEN_METADATA, await this.credentials.authorization(this.audience));
+    return metadata;
   }
 
   private async timed<R>(method: string, started: bigint, attempt: Promise<R>): Promise<R> {

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { inventoryV1, notificationV1, orderV1, paymentV1, userV1 } from '@ecommerce/contracts';
-import { ResilientGrpcClient } from '@ecommerce/grpc';
+import { ResilientGrpcClient, ServiceTokens } from '@ecommerce/grpc';
 import { MetricsRegistry } from '@ecommerce/observability';
 import { GATEWAY_CONFIG, type GatewayConfig, resilienceOptions } from '../config';
 
 /**
- * One resilient gRPC client per backend, shared by every controller: each has its own
- * deadline, retry policy for idempotent calls, circuit breaker and bulkhead, so one dead
+ * One resilient gRPC client per backend, shared by every controller, each call carrying the
+ * gateway's service token: each has its own deadline, retry policy for idempotent calls, circuit breaker and bulkhead, so one dead
  * backend answers 503 fast without slowing the routes of the others.
  */
 @Injectable()
@@ -18,12 +18,18 @@ export class Backends implements OnModuleDestroy {
   readonly notifications: ResilientGrpcClient<notificationV1.NotificationServiceClient>;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, metrics: MetricsRegistry) {
-    const options = resilienceOptions(config);
-    this.users = new ResilientGrpcClient('user', config.USER_SERVICE_URL, options, metrics);
-    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, options, metrics);
-    this.orders = new ResilientGrpcClient('order', config.ORDER_SERVICE_URL, options, metrics);
-    this.payments = new ResilientGrpcClient('payment', config.PAYMENT_SERVICE_URL, options, metrics);
-    this.notifications = new ResilientGrpcClient('notification', config.NOTIFICATION_SERVICE_URL, options, metrics);
+    // One signer for all five: each backend gets its own token (its name as `aud`), cached apart.
+    const credentials = new ServiceTokens('gateway', config.SERVICE_PRIVATE_KEY);
+    const options = { credentials, resilience: resilienceOptions(config), metrics };
+    this.users = new ResilientGrpcClient('user', config.USER_SERVICE_URL, options);
+    this.inventory = new ResilientGrpcClient('inventory', config.INVENTORY_SERVICE_URL, options);
+    this.orders = new ResilientGrpcClient('order', config.ORDER_SERVICE_URL, options);
+    this.payments = new ResilientGrpcClient('payment', config.PAYMENT_SERVICE_URL, options);
+    this.notifications = new ResilientGrpcClient(
+      'notification',
+      config.NOTIFICATION_SERVICE_URL,
+      options,
+    );
   }
 
   onModuleDestroy(): void {

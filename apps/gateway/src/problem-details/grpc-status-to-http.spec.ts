@@ -16,7 +16,6 @@ function fromDomain(error: DomainError, code: status): ServiceError {
 describe('problemForBackendError', () => {
   it.each([
     [status.INVALID_ARGUMENT, 400],
-    [status.UNAUTHENTICATED, 401],
     [status.PERMISSION_DENIED, 403],
     [status.NOT_FOUND, 404],
     [status.ALREADY_EXISTS, 409],
@@ -54,6 +53,27 @@ describe('problemForBackendError', () => {
     // The same status without that code stays a 409.
     const conflict = fromDomain(new DomainError('ORDER_ALREADY_CANCELLED', 'already cancelled'), status.FAILED_PRECONDITION);
     expect(problemForBackendError(conflict)?.status).toBe(409);
+  });
+
+  it('answers 401 for a domain UNAUTHENTICATED, and 500 when a backend refused the service token of the gateway', () => {
+    const wrongPassword = fromDomain(
+      new DomainError('INVALID_CREDENTIALS', 'invalid email or password'),
+      status.UNAUTHENTICATED,
+    );
+    expect(problemForBackendError(wrongPassword)).toMatchObject({
+      status: 401,
+      detail: 'invalid email or password',
+      code: 'INVALID_CREDENTIALS',
+    });
+    const refused = grpcError(
+      status.UNAUTHENTICATED,
+      'the service token signature does not verify with the key of its caller',
+    );
+    expect(problemForBackendError(refused)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+    });
   });
 
   it('never passes a backend message on in a 5xx', () => {

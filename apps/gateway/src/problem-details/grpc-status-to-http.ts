@@ -49,6 +49,9 @@ export function problemForBackendError(error: unknown): ProblemDetails | undefin
   }
   if (!isGrpcError(error)) return undefined;
   const code = errorCodeOf(error);
+  // UNAUTHENTICATED with a domain code is the client's (a wrong password); without one, the
+  // backend refused the gateway's own service token, which no client can fix: a 500, logged.
+  if (error.code === status.UNAUTHENTICATED && !code) return problem(500);
   const httpStatus = (code && HTTP_STATUS_OF_DOMAIN_CODE[code]) || HTTP_STATUS_OF_GRPC[error.code] || 500;
   if (httpStatus === 503) return problem(503, 'A service the request needs is temporarily unavailable. Try again shortly.');
   if (httpStatus === 501) return problem(501, 'This operation is not available yet.');

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { generateServiceKeyPair } from '@ecommerce/grpc';
 import { createMetricsRegistry, type MetricsRegistry } from '@ecommerce/observability';
 import { metricValue } from '@ecommerce/testing';
 import { configSchema } from '../config';
@@ -37,6 +38,7 @@ const config = configSchema.parse({
   PAYMENT_SERVICE_URL: '127.0.0.1:50053',
   INVENTORY_SERVICE_URL: '127.0.0.1:50054',
   NOTIFICATION_SERVICE_URL: '127.0.0.1:50055',
+  SERVICE_PRIVATE_KEY: generateServiceKeyPair().privateKey,
   AUTH_RATE_LIMIT_PER_MINUTE: '20',
 });
 

@@ -14,6 +14,7 @@ import {
   waitFor,
   waitForServing,
   WORKSPACE_ROOT,
+  serviceCredentials,
 } from '@ecommerce/testing';
 import { CATALOG } from './catalog';
 import { MAX_INT4 } from './products.validation';
@@ -42,8 +43,11 @@ async function startInventory(
     ...env,
   });
   const client: InventoryClient = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, {
-    ...DEFAULT_RESILIENCE,
-    retries: 0,
+    credentials: serviceCredentials(),
+    resilience: {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+    },
   });
   const running = { app, client };
   started.push(running);

@@ -29,6 +29,7 @@ import {
   freePort,
   waitFor,
   waitForServing,
+  serviceCredentials,
 } from '@ecommerce/testing';
 
 /**
@@ -72,8 +73,11 @@ beforeAll(async () => {
     ...appEnv('inventory-service', { grpcPorts: { 'inventory-service': port }, metricsPorts: { 'inventory-service': await freePort() } }),
   });
   grpc = new ResilientGrpcClient('inventory', `127.0.0.1:${port}`, {
-    ...DEFAULT_RESILIENCE,
-    retries: 0,
+    credentials: serviceCredentials(),
+    resilience: {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+    },
   });
   db = new Client({ connectionString: databaseUrl('inventory') });
   await db.connect();

@@ -64,7 +64,14 @@ describe('notification content', () => {
 });
 
 describe('configSchema', () => {
-  const base = { GRPC_PORT: '50055', METRICS_PORT: '9105', DATABASE_URL: 'postgresql://x/y', KAFKA_BROKERS: '127.0.0.1:29092' };
+  const base = {
+    GRPC_PORT: '50055',
+    METRICS_PORT: '9105',
+    DATABASE_URL: 'postgresql://x/y',
+    KAFKA_BROKERS: '127.0.0.1:29092',
+    // RFC 8037's example Ed25519 public key.
+    SERVICE_PUBLIC_KEYS: 'gateway:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+  };
 
   it('wants an smtp:// or smtps:// SMTP_URL and has a default sender', () => {
     expect(configSchema.parse({ ...base, SMTP_URL: 'smtp://127.0.0.1:1025' }).MAIL_FROM).toBe(

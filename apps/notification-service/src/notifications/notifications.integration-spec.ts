@@ -4,7 +4,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { notificationV1 } from '@ecommerce/contracts';
 import { errorCodeOf, fieldErrorsOf } from '@ecommerce/errors';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
-import { AppProcess, appEnv, databaseUrl, freePort, waitForServing } from '@ecommerce/testing';
+import {
+  AppProcess,
+  appEnv,
+  databaseUrl,
+  freePort,
+  waitForServing,
+  serviceCredentials,
+} from '@ecommerce/testing';
 import { PrismaClient } from '../generated/prisma/client';
 
 /** The gRPC error a call failed with (fails the test if it succeeded). */
@@ -39,8 +46,11 @@ describe('notification-service notifications over gRPC', () => {
     );
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
     notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, {
-      ...DEFAULT_RESILIENCE,
-      retries: 0,
+      credentials: serviceCredentials(),
+      resilience: {
+        ...DEFAULT_RESILIENCE,
+        retries: 0,
+      },
     });
   });
 

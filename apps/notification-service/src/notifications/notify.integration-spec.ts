@@ -13,6 +13,7 @@ import {
   freePort,
   waitFor,
   waitForServing,
+  serviceCredentials,
 } from '@ecommerce/testing';
 import { PrismaClient } from '../generated/prisma/client';
 
@@ -67,8 +68,11 @@ describe('notification-service: emails for user and order events', () => {
     metricsPort = first.metricsPort;
     const { port } = first;
     notifications = new ResilientGrpcClient('notification', `127.0.0.1:${port}`, {
-      ...DEFAULT_RESILIENCE,
-      retries: 0,
+      credentials: serviceCredentials(),
+      resilience: {
+        ...DEFAULT_RESILIENCE,
+        retries: 0,
+      },
     });
     bus = await KafkaTestBus.connect('notification-it');
     const ours = (message: ConsumedMessage) => message.key !== null && keys.has(message.key);

@@ -4,7 +4,15 @@ import { type inventoryV1, orderV1 } from '@ecommerce/contracts';
 import { errorCodeOf, fieldErrorsOf } from '@ecommerce/errors';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
 import { Client } from 'pg';
-import { AppProcess, appEnv, type BackendName, databaseUrl, freePort, waitForServing } from '@ecommerce/testing';
+import {
+  AppProcess,
+  appEnv,
+  type BackendName,
+  databaseUrl,
+  freePort,
+  serviceCredentials,
+  waitForServing,
+} from '@ecommerce/testing';
 
 /**
  * order-service and inventory-service as real processes on free ports, each with its own
@@ -14,7 +22,10 @@ type OrderClient = ResilientGrpcClient<orderV1.OrderServiceClient>;
 type InventoryClient = ResilientGrpcClient<inventoryV1.InventoryServiceClient>;
 
 // The tests' own clients never retry, so every failure they see is the service's answer.
-const testClient = { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 };
+const testClient = {
+  credentials: serviceCredentials(),
+  resilience: { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 },
+};
 
 const apps: AppProcess[] = [];
 let orders: OrderClient;

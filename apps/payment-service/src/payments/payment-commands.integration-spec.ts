@@ -12,6 +12,7 @@ import {
   databaseUrl,
   freePort,
   waitForServing,
+  serviceCredentials,
 } from '@ecommerce/testing';
 import { PrismaClient } from '../generated/prisma/client';
 
@@ -52,7 +53,10 @@ describe('payment-service: the saga payment step over Kafka', () => {
     });
     // SERVING includes "the consumer and the relay run".
     await waitForServing(`127.0.0.1:${port}`, 60_000, app);
-    payments = new ResilientGrpcClient('payment', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0 });
+    payments = new ResilientGrpcClient('payment', `127.0.0.1:${port}`, {
+      credentials: serviceCredentials(),
+      resilience: { ...DEFAULT_RESILIENCE, retries: 0 },
+    });
     bus = await KafkaTestBus.connect('payment-it');
     const ours = (message: ConsumedMessage) => message.key !== null && orderIds.has(message.key);
     replies = await bus.collect(TOPICS.paymentEvents, ours);

@@ -4,7 +4,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { paymentV1 } from '@ecommerce/contracts';
 import { errorCodeOf, fieldErrorsOf } from '@ecommerce/errors';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
-import { AppProcess, appEnv, databaseUrl, freePort, waitForServing } from '@ecommerce/testing';
+import {
+  AppProcess,
+  appEnv,
+  databaseUrl,
+  freePort,
+  waitForServing,
+  serviceCredentials,
+} from '@ecommerce/testing';
 import { PrismaClient } from '../generated/prisma/client';
 
 /** The gRPC error a call failed with (fails the test if it succeeded). */
@@ -30,7 +37,10 @@ describe('payment-service payments over gRPC', () => {
     const port = await freePort();
     app = AppProcess.start('payment-service', appEnv('payment-service', { grpcPorts: { 'payment-service': port }, metricsPorts: { 'payment-service': await freePort() } }));
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
-    payments = new ResilientGrpcClient('payment', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0 });
+    payments = new ResilientGrpcClient('payment', `127.0.0.1:${port}`, {
+      credentials: serviceCredentials(),
+      resilience: { ...DEFAULT_RESILIENCE, retries: 0 },
+    });
   });
 
   afterAll(async () => {

@@ -23,6 +23,7 @@ import {
   freePort,
   waitForServing,
   WORKSPACE_ROOT,
+  serviceCredentials,
 } from '@ecommerce/testing';
 import { configSchema } from '../config';
 import { PrismaService } from '../database';
@@ -51,9 +52,12 @@ async function startUserService(env: Record<string, string> = {}): Promise<Runni
     ...env,
   });
   const client: UserClient = new ResilientGrpcClient('user', `127.0.0.1:${port}`, {
-    ...DEFAULT_RESILIENCE,
-    retries: 0,
-    deadlineMs: 10_000,
+    credentials: serviceCredentials(),
+    resilience: {
+      ...DEFAULT_RESILIENCE,
+      retries: 0,
+      deadlineMs: 10_000,
+    },
   });
   const running = { app, client };
   started.push(running);

@@ -11,6 +11,7 @@ import {
   databaseUrl,
   freePort,
   waitForServing,
+  serviceCredentials,
 } from '@ecommerce/testing';
 
 /**
@@ -30,7 +31,10 @@ describe('user-service publishes UserRegistered and UserDeleted', () => {
     const port = await freePort();
     app = AppProcess.start('user-service', appEnv('user-service', { grpcPorts: { 'user-service': port }, metricsPorts: { 'user-service': await freePort() } }));
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
-    users = new ResilientGrpcClient('user', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 });
+    users = new ResilientGrpcClient('user', `127.0.0.1:${port}`, {
+      credentials: serviceCredentials(),
+      resilience: { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 },
+    });
     bus = await KafkaTestBus.connect('user-it');
     const ours = (message: ConsumedMessage) =>
       message.headers['ce_type'] === EVENTS.UserRegistered.type &&

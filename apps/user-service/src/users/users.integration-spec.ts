@@ -4,7 +4,15 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { userV1 } from '@ecommerce/contracts';
 import { errorCodeOf, fieldErrorsOf } from '@ecommerce/errors';
 import { DEFAULT_RESILIENCE, ResilientGrpcClient } from '@ecommerce/grpc';
-import { AppProcess, appEnv, DEV_ADMIN, DEV_JWT, freePort, waitForServing } from '@ecommerce/testing';
+import {
+  AppProcess,
+  appEnv,
+  DEV_ADMIN,
+  DEV_JWT,
+  freePort,
+  waitForServing,
+  serviceCredentials,
+} from '@ecommerce/testing';
 
 type UserClient = ResilientGrpcClient<userV1.UserServiceClient>;
 
@@ -32,7 +40,10 @@ describe('user-service over gRPC', () => {
     app = AppProcess.start('user-service', appEnv('user-service', { grpcPorts: { 'user-service': port }, metricsPorts: { 'user-service': await freePort() } }));
     await waitForServing(`127.0.0.1:${port}`, 30_000, app);
     // No retries: a test must see the first answer, not a second attempt's.
-    users = new ResilientGrpcClient('user', `127.0.0.1:${port}`, { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 });
+    users = new ResilientGrpcClient('user', `127.0.0.1:${port}`, {
+      credentials: serviceCredentials(),
+      resilience: { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 },
+    });
   });
 
   afterAll(async () => {

@@ -23,7 +23,7 @@ import {
 } from '@ecommerce/kafka';
 import { envelopeHeaders } from '@ecommerce/messaging';
 import { AppProcess, freePort, waitFor, waitForServing } from '../stack/processes';
-import { appEnv, type BackendName, databaseUrl } from '../stack/stack';
+import { appEnv, type BackendName, databaseUrl, serviceCredentials } from '../stack/stack';
 import type { Admin } from 'kafkajs';
 
 /**
@@ -41,7 +41,10 @@ export const ORDER_GROUP = 'order-service';
 
 export type OrderClient = ResilientGrpcClient<orderV1.OrderServiceClient>;
 type InventoryClient = ResilientGrpcClient<inventoryV1.InventoryServiceClient>;
-const testClient = { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 };
+const testClient = {
+  credentials: serviceCredentials(),
+  resilience: { ...DEFAULT_RESILIENCE, retries: 0, deadlineMs: 10_000 },
+};
 
 /** One message seen on a topic, decoded when its type is known. */
 export interface Seen {

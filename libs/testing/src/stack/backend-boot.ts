@@ -1,18 +1,115 @@
-import { GrpcHealthClient } from '@ecommerce/grpc';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { grpcProtoOptions, type ProtoService } from '@ecommerce/contracts';
+import { generateServiceKeyPair, GrpcHealthClient, ServiceTokens } from '@ecommerce/grpc';
 import { AppProcess, freePort, waitFor, waitForServing } from './processes';
 import { metricValue, scrape } from '../metrics/prometheus';
-import { appEnv, type BackendName } from './stack';
+import { appEnv, type BackendName, serviceCredentials } from './stack';
+
+interface Outcome {
+  code: grpc.status;
+  details: string;
+  responses: number;
+}
+
+/**
+ * A client of `address` that calls any method by its path, with a bare grpc-js client: no
+ * resilience, and no service token unless the test puts one in the metadata.
+ */
+function rawClient(address: string) {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+  const outcome = (resolve: (outcome: Outcome) => void, responses: () => number) => ({
+    error: (error: grpc.ServiceError) =>
+      resolve({ code: error.code, details: error.details, responses: responses() }),
+    ok: () => resolve({ code: grpc.status.OK, details: '', responses: responses() }),
+  });
+  return {
+    client,
+    /** A unary method of the service, its request all defaults (an empty message). */
+    unary(
+      method: grpc.MethodDefinition<object, object>,
+      metadata: grpc.Metadata,
+    ): Promise<Outcome> {
+      return new Promise((resolve) => {
+        let responses = 0;
+        const done = outcome(resolve, () => responses);
+        client.makeUnaryRequest(
+          method.path,
+          method.requestSerialize,
+          method.responseDeserialize,
+          {},
+          metadata,
+          { deadline: Date.now() + 5_000 },
+          (error) => {
+            if (error) return done.error(error);
+            responses = 1;
+            done.ok();
+          },
+        );
+      });
+    },
+    /** Server reflection (`version` v1 or v1alpha): one ListServices request, its answers counted. */
+    reflection(version: string, metadata: grpc.Metadata): Promise<Outcome> {
+      return new Promise((resolve) => {
+        let responses = 0;
+        const done = outcome(resolve, () => responses);
+        const identity = (buffer: Buffer) => buffer;
+        const call = client.makeBidiStreamRequest(
+          `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`,
+          identity,
+          identity,
+          metadata,
+          {
+            deadline: Date.now() + 5_000,
+          },
+        );
+        call.on('data', () => (responses += 1));
+        call.on('error', done.error);
+        call.on('end', done.ok);
+        // ServerReflectionRequest { list_services: "" }: field 7, length-delimited, empty.
+        call.write(Buffer.from([0x3a, 0x00]));
+        call.end();
+      });
+    },
+  };
+}
+
+/** `authorization` metadata for a call to `audience`, signed as `tokens`' caller. */
+async function bearer(tokens: ServiceTokens | undefined, audience: string): Promise<grpc.Metadata> {
+  const metadata = new grpc.Metadata();
+  if (tokens) metadata.set('authorization', await tokens.authorization(audience));
+  return metadata;
+}
+
+/** A read method of the service (Get…/List…): safe to call with an empty request. */
+function readMethod(
+  name: BackendName,
+  grpcServiceName: string,
+): grpc.MethodDefinition<object, object> {
+  const options = grpcProtoOptions(name.replace(/-service$/, '') as ProtoService);
+  const service = loadSync(options.protoPath, options.loader)[grpcServiceName] as unknown as Record<
+    string,
+    grpc.MethodDefinition<object, object>
+  >;
+  const method = Object.entries(service).find(
+    ([key, definition]) =>
+      /^(Get|List)/.test(key) && !definition.requestStream && !definition.responseStream,
+  );
+  if (!method) throw new Error(`${grpcServiceName} has no unary Get or List method`);
+  return method[1];
+}
 
 /**
  * The boot contract every backend keeps, as one shared suite each service's integration
- * test runs against its own built process: it serves the standard gRPC health service,
+ * test runs against its own built process: it serves the standard gRPC health service to
+ * anyone and every other method (reflection included) only to a caller with a service token,
  * reports SERVING only while its own database answers, serves Prometheus metrics on
  * METRICS_PORT, exits cleanly on SIGTERM, and refuses to start without its database URL.
  */
 export function describeBackendBoot(name: BackendName, grpcServiceName: string): void {
   describe(`${name} as a real process`, () => {
     let app: AppProcess | undefined;
-    let clients: GrpcHealthClient[] = [];
+    let clients: Array<{ close(): void }> = [];
 
     async function start(overrides: Record<string, string> = {}) {
       const port = await freePort();
@@ -38,6 +135,59 @@ export function describeBackendBoot(name: BackendName, grpcServiceName: string):
       await expect(client.check(2_000, grpcServiceName)).resolves.toBe('SERVING');
       await expect(client.check(2_000, 'ecommerce.nope.v1.NoSuchService')).resolves.toBe('SERVICE_UNKNOWN');
       expect(app.logs).toContain(`${name} is ready`);
+    });
+
+    it('refuses a call without a valid service token with UNAUTHENTICATED, while health answers anyone', async () => {
+      const { app, address, client } = await start();
+      await waitForServing(address, 30_000, app);
+      const raw = rawClient(address);
+      clients.push(raw.client);
+      const method = readMethod(name, grpcServiceName);
+      const refused = (reason: RegExp) => ({
+        code: grpc.status.UNAUTHENTICATED,
+        details: expect.stringMatching(reason),
+        responses: 0,
+      });
+
+      await expect(raw.unary(method, await bearer(undefined, name))).resolves.toEqual(
+        refused(/a service token is required/),
+      );
+      const impostor = new ServiceTokens('gateway', generateServiceKeyPair().privateKey);
+      await expect(raw.unary(method, await bearer(impostor, name))).resolves.toEqual(
+        refused(/signature does not verify/),
+      );
+      const other = name === 'user-service' ? 'order-service' : 'user-service';
+      await expect(raw.unary(method, await bearer(serviceCredentials(), other))).resolves.toEqual(
+        refused(/is not for/),
+      );
+      const stranger = new ServiceTokens('payment-service', generateServiceKeyPair().privateKey);
+      await expect(raw.unary(method, await bearer(stranger, name))).resolves.toEqual(
+        refused(/which may not call/),
+      );
+
+      // The same call with the credential the stack gave the gateway reaches the service.
+      const answered = await raw.unary(method, await bearer(serviceCredentials(), name));
+      expect(grpc.status[answered.code]).not.toBe('UNAUTHENTICATED');
+      // Probes carry no token.
+      await expect(client.check(2_000)).resolves.toBe('SERVING');
+      await expect(client.check(2_000, grpcServiceName)).resolves.toBe('SERVING');
+    });
+
+    it('answers server reflection only with a service token', async () => {
+      const { app, address } = await start();
+      await waitForServing(address, 30_000, app);
+      const raw = rawClient(address);
+      clients.push(raw.client);
+      for (const version of ['v1', 'v1alpha']) {
+        await expect(raw.reflection(version, await bearer(undefined, name))).resolves.toEqual({
+          code: grpc.status.UNAUTHENTICATED,
+          details: expect.stringMatching(/a service token is required/),
+          responses: 0,
+        });
+        await expect(
+          raw.reflection(version, await bearer(serviceCredentials(), name)),
+        ).resolves.toEqual({ code: grpc.status.OK, details: '', responses: 1 });
+      }
     });
 
     it('serves Prometheus metrics on METRICS_PORT, counting every gRPC call by its status', async () => {

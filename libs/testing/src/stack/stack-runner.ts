@@ -1,7 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppProcess, freePort, waitFor, waitForServing, WORKSPACE_ROOT } from './processes';
-import { APP_NAMES, type AppName, appEnv, BACKEND_NAMES, type BackendName, grpcAddress, HOST, type StackOptions } from './stack';
+import { ServiceTokens } from '@ecommerce/grpc';
+import {
+  APP_NAMES,
+  type AppName,
+  appEnv,
+  BACKEND_NAMES,
+  type BackendName,
+  generateServiceKeys,
+  grpcAddress,
+  HOST,
+  serviceCredentials,
+  type ServiceKeys,
+  type StackOptions,
+} from './stack';
 
 export interface StackState {
   gatewayUrl: string;
@@ -28,7 +41,7 @@ export function e2eStateFile(): string {
 /** Every app of the platform running as a real process, started from one {@link StackOptions}. */
 export class Stack {
   private constructor(
-    readonly options: StackOptions & { gatewayPort: number },
+    readonly options: StackOptions & { gatewayPort: number; serviceKeys: ServiceKeys },
     readonly apps: Map<AppName, AppProcess>,
   ) {}
 
@@ -36,10 +49,14 @@ export class Stack {
     return `http://${HOST}:${this.options.gatewayPort}`;
   }
 
-  /** Starts the five backends, waits until each reports SERVING, then starts the gateway. */
+  /**
+   * Starts the five backends, waits until each reports SERVING, then starts the gateway. The
+   * callers' service keys are generated here (unless given) and reach each app in its env.
+   */
   static async start(options: StackOptions = {}, onStart?: (app: AppProcess) => void): Promise<Stack> {
     const gatewayPort = options.gatewayPort ?? Number((options.env ?? process.env)['GATEWAY_PORT'] ?? 3000);
-    const stack = new Stack({ ...options, gatewayPort }, new Map());
+    const serviceKeys = options.serviceKeys ?? generateServiceKeys();
+    const stack = new Stack({ ...options, gatewayPort, serviceKeys }, new Map());
     try {
       await Promise.all(BACKEND_NAMES.map((name) => stack.startApp(name, onStart)));
       await stack.startApp('gateway', onStart);
@@ -62,6 +79,11 @@ export class Stack {
 
   env(name: AppName): Record<string, string> {
     return appEnv(name, this.options);
+  }
+
+  /** Service credentials this stack's backends accept: for a test's own gRPC client. */
+  credentials(): ServiceTokens {
+    return serviceCredentials(this.options.serviceKeys);
   }
 
   async startApp(name: AppName, onStart?: (app: AppProcess) => void): Promise<AppProcess> {
@@ -107,6 +129,14 @@ export class E2eStack {
 
   get gatewayUrl(): string {
     return this.state.gatewayUrl;
+  }
+
+  /** Service credentials the running backends accept (the gateway's): for a test's own gRPC client. */
+  credentials(): ServiceTokens {
+    return new ServiceTokens(
+      'gateway',
+      this.state.apps.gateway.env['SERVICE_PRIVATE_KEY'] as string,
+    );
   }
 
   /** SIGTERM to the app's current process; resolves once it has exited. */

@@ -1,4 +1,12 @@
-import { appEnv, databaseUrl } from './stack';
+import { servicePublicKeyOf } from '@ecommerce/grpc';
+import {
+  appEnv,
+  BACKEND_NAMES,
+  databaseUrl,
+  generateServiceKeys,
+  localServiceKeys,
+  type ServiceCaller,
+} from './stack';
 
 describe('the local stack description', () => {
   it("builds each service's database URL from the PG* variables, with the password when there is one", () => {
@@ -18,5 +26,35 @@ describe('the local stack description', () => {
       });
       expect(appEnv(app, { env })).not.toHaveProperty('SECRET');
     }
+  });
+});
+
+describe('the service keys of the local stack', () => {
+  it('gives each calling app its private key, and each backend the public keys of exactly the apps that call it', () => {
+    const keys = generateServiceKeys();
+    const gateway = appEnv('gateway', { serviceKeys: keys });
+    const orders = appEnv('order-service', { serviceKeys: keys });
+    expect(servicePublicKeyOf(gateway['SERVICE_PRIVATE_KEY'] as string)).toBe(
+      keys.gateway.publicKey,
+    );
+    expect(servicePublicKeyOf(orders['SERVICE_PRIVATE_KEY'] as string)).toBe(
+      keys['order-service'].publicKey,
+    );
+    for (const backend of BACKEND_NAMES) {
+      const callers = backend === 'inventory-service' ? ['gateway', 'order-service'] : ['gateway'];
+      expect(appEnv(backend, { serviceKeys: keys })['SERVICE_PUBLIC_KEYS']).toBe(
+        callers.map((caller) => `${caller}:${keys[caller as ServiceCaller].publicKey}`).join(','),
+      );
+      if (backend !== 'order-service')
+        expect(appEnv(backend, { serviceKeys: keys })).not.toHaveProperty('SERVICE_PRIVATE_KEY');
+    }
+  });
+
+  it("uses this process's own keys unless given some: the same for every app it starts, new in every process", () => {
+    expect(appEnv('gateway')['SERVICE_PRIVATE_KEY']).toBe(localServiceKeys().gateway.privateKey);
+    expect(appEnv('user-service')['SERVICE_PUBLIC_KEYS']).toBe(
+      `gateway:${localServiceKeys().gateway.publicKey}`,
+    );
+    expect(generateServiceKeys().gateway.publicKey).not.toBe(localServiceKeys().gateway.publicKey);
   });
 });

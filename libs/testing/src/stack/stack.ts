@@ -3,6 +3,7 @@
  * one gets. `npm run start:local` and the integration/e2e tests start the same stack from
  * this one description, so they cannot drift apart.
  */
+import { generateServiceKeyPair, ServiceTokens } from '@ecommerce/grpc';
 
 export const BACKENDS = {
   'user-service': { database: 'user', grpcPort: 50051, metricsPort: 9101 },
@@ -19,6 +20,61 @@ export const APP_NAMES: AppName[] = ['gateway', ...BACKEND_NAMES];
 
 export const HOST = '127.0.0.1';
 
+/**
+ * Which app calls which backend over gRPC: the arrows of the architecture. A backend accepts
+ * service tokens from its callers here and from no one else (its SERVICE_PUBLIC_KEYS).
+ */
+export const GRPC_CALLS = {
+  gateway: BACKEND_NAMES,
+  'order-service': ['inventory-service'],
+} as const satisfies Record<string, readonly BackendName[]>;
+
+export type ServiceCaller = keyof typeof GRPC_CALLS;
+export const SERVICE_CALLERS = Object.keys(GRPC_CALLS) as ServiceCaller[];
+
+/** A caller's key pair: its SERVICE_PRIVATE_KEY (PKCS8 PEM) and public key (base64url `x`). */
+export interface ServiceKeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+export type ServiceKeys = Record<ServiceCaller, ServiceKeyPair>;
+
+/** A fresh key pair for every calling app. */
+export function generateServiceKeys(): ServiceKeys {
+  return Object.fromEntries(
+    SERVICE_CALLERS.map((caller) => [caller, generateServiceKeyPair()]),
+  ) as ServiceKeys;
+}
+
+let processKeys: ServiceKeys | undefined;
+
+/**
+ * The service keys of the stacks this process starts, generated on first use and never
+ * written anywhere: every app it starts (and the test clients it makes) agrees on them.
+ */
+export function localServiceKeys(): ServiceKeys {
+  processKeys ??= generateServiceKeys();
+  return processKeys;
+}
+
+/**
+ * What a test's own gRPC client calls a backend with: the gateway's service token, signed with
+ * the key the stack gave the gateway (by default this process's {@link localServiceKeys}).
+ * Backends accept no call without one; this is how a test gets past that, not around it.
+ */
+export function serviceCredentials(keys: ServiceKeys = localServiceKeys()): ServiceTokens {
+  return new ServiceTokens('gateway', keys.gateway.privateKey);
+}
+
+/** `backend`'s SERVICE_PUBLIC_KEYS: `name:key` for every app that calls it. */
+export function servicePublicKeysFor(backend: BackendName, keys: ServiceKeys): string {
+  return SERVICE_CALLERS.filter((caller) =>
+    (GRPC_CALLS[caller] as readonly BackendName[]).includes(backend),
+  )
+    .map((caller) => `${caller}:${keys[caller].publicKey}`)
+    .join(',');
+}
+
 export interface StackOptions {
   /** Kafka bootstrap servers; default `KAFKA_BROKERS` or 127.0.0.1:29092. */
   kafkaBrokers?: string;
@@ -29,6 +85,8 @@ export interface StackOptions {
   metricsPorts?: Partial<Record<BackendName, number>>;
   logLevel?: string;
   env?: NodeJS.ProcessEnv;
+  /** The callers' key pairs; default {@link localServiceKeys}. */
+  serviceKeys?: ServiceKeys;
 }
 
 /** `USER_DATABASE_URL` for `user`, and so on: the same names `npm run db:*` read. */
@@ -54,6 +112,7 @@ export function grpcAddress(name: BackendName, options: StackOptions = {}): stri
 /** The environment of one app in the local stack. */
 export function appEnv(name: AppName, options: StackOptions = {}): Record<string, string> {
   const env = options.env ?? process.env;
+  const keys = options.serviceKeys ?? localServiceKeys();
   const common = {
     NODE_ENV: 'development',
     LOG_LEVEL: options.logLevel ?? env['LOG_LEVEL'] ?? 'info',
@@ -69,6 +128,7 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
       PAYMENT_SERVICE_URL: grpcAddress('payment-service', options),
       INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options),
       NOTIFICATION_SERVICE_URL: grpcAddress('notification-service', options),
+      SERVICE_PRIVATE_KEY: keys.gateway.privateKey,
       ...gatewayEnv(env),
     };
   }
@@ -79,11 +139,14 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     METRICS_PORT: String(options.metricsPorts?.[name] ?? BACKENDS[name].metricsPort),
     DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
+    SERVICE_PUBLIC_KEYS: servicePublicKeysFor(name, keys),
     ...(name === 'user-service' ? userServiceEnv() : {}),
     ...(name === 'payment-service' ? paymentServiceEnv(env) : {}),
     ...(name === 'notification-service' ? notificationServiceEnv(env) : {}),
     ...(name === 'inventory-service' ? { SEED_CATALOG: env['SEED_CATALOG'] ?? 'true' } : {}),
-    ...(name === 'order-service' ? orderServiceEnv(env, options) : {}),
+    ...(name === 'order-service'
+      ? { ...orderServiceEnv(env, options), SERVICE_PRIVATE_KEY: keys['order-service'].privateKey }
+      : {}),
   };
 }
 
