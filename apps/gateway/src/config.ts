@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostPort, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
+import { grpcAddresses, logLevel, nodeEnv, port, positiveInt } from '@ecommerce/config';
 import type { ResilienceOptions } from '@ecommerce/grpc';
 
 const nonNegativeInt = (description: string) => z.coerce.number().int().min(0).describe(description);
@@ -12,11 +12,11 @@ export const configSchema = z.object({
   TRUST_PROXY_HOPS: nonNegativeInt(
     'reverse proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP (0: none)',
   ).default(0),
-  USER_SERVICE_URL: hostPort('gRPC address of user-service'),
-  ORDER_SERVICE_URL: hostPort('gRPC address of order-service'),
-  PAYMENT_SERVICE_URL: hostPort('gRPC address of payment-service'),
-  INVENTORY_SERVICE_URL: hostPort('gRPC address of inventory-service'),
-  NOTIFICATION_SERVICE_URL: hostPort('gRPC address of notification-service'),
+  USER_SERVICE_URL: grpcAddresses('gRPC address of user-service: host:port, or ip:port,ip:port,... one per replica'),
+  ORDER_SERVICE_URL: grpcAddresses('gRPC address of order-service: host:port, or ip:port,ip:port,... one per replica'),
+  PAYMENT_SERVICE_URL: grpcAddresses('gRPC address of payment-service: host:port, or ip:port,ip:port,... one per replica'),
+  INVENTORY_SERVICE_URL: grpcAddresses('gRPC address of inventory-service: host:port, or ip:port,ip:port,... one per replica'),
+  NOTIFICATION_SERVICE_URL: grpcAddresses('gRPC address of notification-service: host:port, or ip:port,ip:port,... one per replica'),
   HEALTH_CHECK_TIMEOUT_MS: positiveInt('deadline of one backend health check').default(1_500),
   SHUTDOWN_TIMEOUT_MS: positiveInt('how long in-flight requests may take after SIGTERM').default(10_000),
 
@@ -57,8 +57,8 @@ export const configSchema = z.object({
 export type GatewayConfig = z.output<typeof configSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
-/** The backends behind the gateway, by the name they carry in health reports and logs. */
-export function backendAddresses(config: GatewayConfig): Record<string, string> {
+/** The backends behind the gateway, by the name they carry in health reports and logs: each one's addresses. */
+export function backendAddresses(config: GatewayConfig): Record<string, string[]> {
   return {
     'user-service': config.USER_SERVICE_URL,
     'order-service': config.ORDER_SERVICE_URL,

@@ -15,6 +15,7 @@ import type { Registry } from 'prom-client';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { grpcProtoOptions, GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
 import { type GrpcCallRecorder, grpcClientRecorder, secondsSince } from '@ecommerce/observability';
+import { grpcChannel } from './channel';
 
 /** The unary methods of a ts-proto `...ServiceClient` interface. */
 type UnaryMethod<T> = {
@@ -73,14 +74,16 @@ export class ResilientGrpcClient<T extends object> {
   private readonly retrying: IPolicy;
   private readonly record?: GrpcCallRecorder;
 
+  /** `addresses`: the backend's one address, or one per replica (round robin over them). */
   constructor(
     readonly service: ProtoService,
-    url: string,
+    addresses: string | readonly string[],
     readonly options: ResilienceOptions = DEFAULT_RESILIENCE,
     metrics?: Registry,
   ) {
     this.record = metrics ? grpcClientRecorder(metrics) : undefined;
-    this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(service), url });
+    const channel = grpcChannel(addresses);
+    this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(service), url: channel.target, channelOptions: channel.options });
     this.client = this.proxy.getService<T>(GRPC_SERVICE_NAMES[service].split('.').pop() as string);
     const breaker = circuitBreaker(handleWhen(isOutage), {
       halfOpenAfter: options.halfOpenAfterMs,

@@ -3,3 +3,4 @@ export * from './health-client';
 export * from './server-options';
 export * from './bootstrap';
 export * from './client';
+export * from './channel';
