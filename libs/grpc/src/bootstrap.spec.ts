@@ -205,7 +205,9 @@ describe('bootstrapGrpcService', () => {
 
   it('does not start probing when shutdown began while it was starting', async () => {
     const { app, boot, probe, shutdown, statuses } = setup(1_000);
-    app.listen.mockImplementation(async () => shutdown().beforeClose?.());
+    app.listen.mockImplementation(async () => {
+      await shutdown().beforeClose?.();
+    });
     await boot();
     await jest.advanceTimersByTimeAsync(10_000);
     expect(probe.calls).toBe(1);
