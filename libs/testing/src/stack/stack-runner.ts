@@ -27,8 +27,6 @@ export interface InstanceState {
 export interface StackState {
   /** The first gateway's. */
   gatewayUrl: string;
-  /** Every gateway replica's, the first one's first. */
-  gatewayUrls?: string[];
   /** Every process, by instance: each app's first replica under the app's name, the others `<app>-2`, ... */
   apps: Record<AppName, InstanceState> & { [instance: ReplicaName]: InstanceState | undefined };
   /** Where the e2e global setup serves the mail its SMTP sink received, as JSON (`?to=<address>`). */
@@ -148,7 +146,7 @@ export class Stack {
         logFile: app.logFile,
       };
     }
-    return { gatewayUrl: this.gatewayUrl, gatewayUrls: this.gatewayUrls, apps };
+    return { gatewayUrl: this.gatewayUrl, apps };
   }
 }
 
@@ -166,9 +164,11 @@ export class E2eStack {
     return this.state.gatewayUrl;
   }
 
-  /** Every gateway's URL (one unless the stack runs replicas). */
+  /** The URL of every gateway running now (one unless the stack runs replicas), the first one's first. */
   get gatewayUrls(): string[] {
-    return this.state.gatewayUrls ?? [this.state.gatewayUrl];
+    const running = this.instancesOf('gateway').filter((instance) => this.isRunning(instance));
+    const urls = running.map((instance) => `http://${HOST}:${this.instance(instance).env['GATEWAY_PORT']}`);
+    return urls.length ? urls : [this.gatewayUrl];
   }
 
   /** The instances of `name`: `[name]`, or `[name, name-2, ...]` with replicas. */
@@ -214,6 +214,13 @@ export class E2eStack {
     this.state.apps[instance] = { ...this.instance(instance), pid: app.pid ?? -1 };
     writeFileSync(e2eStateFile(), JSON.stringify(this.state, null, 2));
     if (name !== 'gateway') await waitForServing(`${HOST}:${env['GRPC_PORT']}`, 60_000, app);
+    else {
+      const url = `http://${HOST}:${env['GATEWAY_PORT']}`;
+      await waitFor(`${instance} at ${url}`, async () => {
+        if (!app.running) throw new Error(`${instance} exited:\n${app.logs}`);
+        return (await fetch(`${url}/health/live`)).ok;
+      });
+    }
   }
 
   private instance(instance: InstanceName): InstanceState {
