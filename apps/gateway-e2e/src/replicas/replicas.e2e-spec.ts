@@ -112,7 +112,7 @@ async function pendingOrders(user: TestUser): Promise<number> {
  * confirm.
  */
 async function throughput(label: string): Promise<number> {
-  const user = await newCustomer(`throughput-${label}`);
+  const user = await newCustomer(`throughput-${label.replace(/\W+/g, '-')}`);
   const product = await newProduct(THROUGHPUT_ORDERS);
   let placed = 0;
   const client = async () => {
