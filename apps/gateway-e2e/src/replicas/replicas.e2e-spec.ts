@@ -59,7 +59,7 @@ const CLIENTS = 6;
  * machine with cores to spare two replicas carry more. On CI's two shared cores they cannot:
  * twelve processes split the CPU six had, the saga is CPU-bound there (docs/performance.md),
  * and runs seconds apart swing with the machine's other load. Measured there, two replicas
- * carried 0.6–0.7× of one (best of three runs each). What this bound does catch is a collapse:
+ * carried 0.68–0.82× of one (best of three runs each). What this bound does catch is a collapse:
  * replicas queueing on each other (a lock both wait for, a rebalance that never settles, a
  * relay that stops publishing) halves throughput or worse.
  */
