@@ -425,7 +425,7 @@ export function checkPorts(
   compose: ComposeFile,
   apps: readonly AppSpec[],
   configs: Record<string, Record<string, unknown>>,
-  gatewayBackends: Record<string, string>,
+  gatewayBackends: Record<string, readonly string[]>,
   publishedGatewayPort: number,
 ): string[] {
   const problems: string[] = [];
@@ -434,7 +434,8 @@ export function checkPorts(
     if (port !== undefined && port !== app.port)
       problems.push(`${app.name}: ${app.portVariable} is ${port}, expected ${app.port}`);
   }
-  for (const [backend, address] of Object.entries(gatewayBackends)) {
+  for (const [backend, addresses] of Object.entries(gatewayBackends)) {
+    const address = addresses.join(',');
     const expected = apps.find((app) => app.name === backend);
     if (!expected) problems.push(`gateway: calls ${backend}, which is not an app`);
     else if (address !== `${backend}:${expected.port}`) {

@@ -965,7 +965,7 @@ services:
       { name: 'svc', kind: 'backend', portVariable: 'GRPC_PORT', port: 50051 },
     ] as AppSpec[];
     const configs = { gw: { GATEWAY_PORT: 3000 }, svc: { GRPC_PORT: 50052 } };
-    expect(checkPorts(file, apps, configs, { svc: 'svc:50052', other: 'other:1' }, 3000)).toEqual([
+    expect(checkPorts(file, apps, configs, { svc: ['svc:50052'], other: ['other:1'] }, 3000)).toEqual([
       'svc: GRPC_PORT is 50052, expected 50051',
       'gateway: reaches svc at svc:50052, expected svc:50051',
       'gateway: calls other, which is not an app',

@@ -234,7 +234,9 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
   it('lets the gateway reach each backend at its Service and port, and every app its collector', () => {
     const addresses = backendAddresses(configs['gateway'] as GatewayConfig);
     expect(addresses).toEqual(
-      Object.fromEntries(BACKEND_NAMES.map((name) => [name, `${name}:${BACKENDS[name].grpcPort}`])),
+      Object.fromEntries(
+        BACKEND_NAMES.map((name) => [name, [`${name}:${BACKENDS[name].grpcPort}`]]),
+      ),
     );
     for (const app of APPS) {
       expect(configs[app.name]?.['OTEL_SERVICE_NAME']).toBe(app.name);

@@ -2,14 +2,23 @@
  * `npm run start:local`: the whole platform on this machine, without Docker: a mail inbox,
  * the Kafka broker, every service's database and migrations, then the six apps as processes
  * with their logs interleaved here. Ctrl-C stops the apps, the inbox, and the broker if this
- * started it.
+ * started it. `-- --replicas 2` (or `REPLICAS=2`) starts two processes of every app, each
+ * on its own ports (see REPLICA_PORT_STEP).
  */
 import { BACKEND_NAMES, grpcAddress, Stack } from '@ecommerce/testing';
 import { startLocalMail, type LocalMail } from '../mail/inbox';
+import { replicasOption } from './replicas';
 import { npmRun, prepareStack, step, stopKafka } from './run';
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+  let replicas: number;
+  try {
+    replicas = replicasOption(process.argv.slice(2), env);
+  } catch (error) {
+    console.error(`start:local: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   let startedKafka = false;
   let stack: Stack | undefined;
   let mail: LocalMail | undefined;
@@ -38,25 +47,29 @@ async function main(): Promise<void> {
     // Stack.start generates this run's service keys: the apps get them in their env, and
     // they are written nowhere.
     step('start the apps');
-    stack = await Stack.start({ env }, (app) => app.echo());
+    stack = await Stack.start({ env, replicas }, (app) => app.echo());
   } catch (error) {
     console.error(`\nstart:local failed: ${error instanceof Error ? error.message : String(error)}`);
     await stop(1);
     return;
   }
 
-  const backends = BACKEND_NAMES.map((name) => `    ${name.padEnd(22)} ${grpcAddress(name, stack.options)}`);
+  const addresses = (name: (typeof BACKEND_NAMES)[number]) =>
+    Array.from({ length: replicas }, (_, replica) => grpcAddress(name, stack.options, replica)).join(', ');
+  const backends = BACKEND_NAMES.map((name) => `    ${name.padEnd(22)} ${addresses(name)}`);
+  // With replicas, one line per gateway: a client (or a load balancer) spreads its requests over them.
+  const each = (path: string) => stack.gatewayUrls.map((url) => `${url}${path}`).join(', ');
   process.stdout.write(
     [
       '',
-      'The platform is up:',
-      `  REST API     ${stack.gatewayUrl}/api/v1`,
-      `  liveness     ${stack.gatewayUrl}/health/live`,
-      `  readiness    ${stack.gatewayUrl}/health/ready`,
+      replicas > 1 ? `The platform is up, ${replicas} replicas of every app:` : 'The platform is up:',
+      `  REST API     ${each('/api/v1')}`,
+      `  liveness     ${each('/health/live')}`,
+      `  readiness    ${each('/health/ready')}`,
       '  gRPC (health for anyone; every other call, reflection too, needs a service token):',
       ...backends,
       `  mail inbox   ${mail.inbox}`,
-      '  logs         .local/logs/<app>.log',
+      replicas > 1 ? '  logs         .local/logs/<app>.log, <app>-2.log, ...' : '  logs         .local/logs/<app>.log',
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

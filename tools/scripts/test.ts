@@ -14,13 +14,15 @@ import { BACKENDS, databaseUrlVariable, WORKSPACE_ROOT } from '@ecommerce/testin
 import { npmRun, prepareStack, run, step, stopKafka } from './run';
 
 /**
- * Jest runs twice: the e2e tier's global setup starts the whole platform, whose consumers
+ * Jest runs three times: the e2e tier's global setup starts the whole platform, whose consumers
  * join the same Kafka consumer groups and use the same databases as the services the
- * integration tests start one at a time, so the two tiers must not overlap.
+ * integration tests start one at a time, so the tiers must not overlap; the replicas' suite
+ * starts the platform again with two processes of every app, once the first one is stopped.
  */
 const PHASES = [
   { title: 'unit and integration', args: ['--selectProjects', 'unit', 'integration'] },
   { title: 'e2e (the whole platform behind the gateway)', args: ['--selectProjects', 'e2e'] },
+  { title: 'e2e with two replicas of every app', args: ['--selectProjects', 'e2e-replicas'] },
 ];
 const resultsFile = (phase: number) => join(WORKSPACE_ROOT, '.local', `jest-results-${phase}.json`);
 

@@ -1,24 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { EVENTS } from '@ecommerce/contracts';
 import { RELAY_DEFAULTS } from '@ecommerce/messaging';
 import { type BackendName, waitFor } from '@ecommerce/testing';
 import {
-  api,
-  available,
-  getPayment,
+  type Attempt,
+  burst,
+  BURST_STOCK,
+  expectInvariants,
   newCustomer,
   newProduct,
-  notificationsFor,
-  type Order,
-  type Product,
+  placeTheRest,
+  ROUND_TIMEOUT_MS,
   stack,
   StockWatch,
-  type TestUser,
   timelineSteps,
-  waitForNotifications,
-  waitForTerminal,
 } from '@ecommerce/testing/e2e';
 
 /**
@@ -26,156 +22,13 @@ import {
  * in-flight transactions roll back, its Kafka offsets and outbox batch stay as they were) in the
  * middle of a burst of orders, then started again. Every order must still end CONFIRMED or
  * CANCELLED, with stock = initial − confirmed quantities (never negative on the way), at most
- * one CAPTURED payment per order and none for a cancelled one, and one notification each.
- *
- * How long a round takes is mostly Kafka's: the killed consumer never leaves its group, so the
- * restarted one gets its partitions once the dead member's session times out (30 s), and sagas
- * waiting that long may be cancelled by the deadline sweeper (SAGA_TIMEOUT_MS, 30 s). Both are
- * allowed outcomes; a stuck, double-charged or stock-leaking order is not.
+ * one CAPTURED payment per order and none for a cancelled one, and one notification each
+ * (`expectInvariants` of @ecommerce/testing/e2e, which says how long a round takes and why).
  */
-
-const METHODS = [
-  'pm_card_visa',
-  'pm_card_visa',
-  'pm_card_chargeDeclined',
-  'pm_card_visa',
-  'pm_card_processingError',
-  'pm_card_chargeDeclinedInsufficientFunds',
-] as const;
-const BURST = 15;
-const INITIAL_STOCK = 100;
-/** Generous: a rebalance after the crash (~30 s), then at worst a saga timeout (30 s) and its compensation. */
-const SETTLE_MS = 150_000;
-/** A restart (up to a minute when the machine is slow), placing the rest, settling. */
-const ROUND_TIMEOUT_MS = 300_000;
-
-interface Attempt {
-  key: string;
-  method: (typeof METHODS)[number];
-  quantity: number;
-  order?: Order;
-}
-
-/** POST /orders with an Idempotency-Key; the order on 202, undefined on anything else (a backend is down). */
-async function tryPlace(
-  user: TestUser,
-  product: Product,
-  attempt: Attempt,
-): Promise<Order | undefined> {
-  const res = await api()
-    .post('/api/v1/orders')
-    .set(user.auth)
-    .set('Idempotency-Key', attempt.key)
-    .send({
-      items: [{ productId: product.id, quantity: attempt.quantity }],
-      paymentMethod: attempt.method,
-    })
-    .catch(() => undefined);
-  return res?.status === 202 ? (res.body as Order) : undefined;
-}
-
-/**
- * Places `BURST` orders, one every 150 ms without waiting for the answers, and runs `crash`
- * after the seventh: the earlier orders are then somewhere in their sagas.
- */
-async function burst(
-  user: TestUser,
-  product: Product,
-  crash: () => Promise<void>,
-): Promise<Attempt[]> {
-  const attempts: Attempt[] = Array.from({ length: BURST }, (_, i) => ({
-    key: randomUUID(),
-    method: METHODS[i % METHODS.length] as Attempt['method'],
-    quantity: (i % 3) + 1,
-  }));
-  const requests: Promise<void>[] = [];
-  let crashed: Promise<void> | undefined;
-  for (const [i, attempt] of attempts.entries()) {
-    requests.push(tryPlace(user, product, attempt).then((order) => void (attempt.order = order)));
-    if (i === 6) crashed = crash();
-    await sleep(150);
-  }
-  await Promise.all([...requests, crashed]);
-  return attempts;
-}
-
-/**
- * Once the service is back: an order whose POST failed is placed again with the same key, which
- * returns it if it was created after all (its 202 was lost in the crash), or creates it now.
- */
-async function placeTheRest(
-  user: TestUser,
-  product: Product,
-  attempts: Attempt[],
-): Promise<Order[]> {
-  for (const attempt of attempts) {
-    if (attempt.order) continue;
-    await waitFor(
-      `order ${attempt.key} to be accepted`,
-      async () => (attempt.order = await tryPlace(user, product, attempt)) !== undefined,
-      60_000,
-      500,
-    );
-  }
-  return attempts.map((a) => a.order as Order);
-}
-
-/** Every invariant, once every order has ended. */
-async function expectInvariants(
-  user: TestUser,
-  product: Product,
-  attempts: Attempt[],
-  watch: StockWatch,
-): Promise<void> {
-  const orders = await Promise.all(
-    attempts.map((a) => waitForTerminal(user, (a.order as Order).id, SETTLE_MS)),
-  );
-  // Read at once, while no saga is running: "available after a cancelled order equals available before it".
-  const stock = await available(product.id);
-  await watch.stop();
-
-  const confirmedQuantity = attempts
-    .filter((_, i) => orders[i]?.status === 'CONFIRMED')
-    .reduce((sum, a) => sum + a.quantity, 0);
-  expect(stock).toBe(INITIAL_STOCK - confirmedQuantity);
-  expect(watch.lowest.get(product.id)).toBeGreaterThanOrEqual(0);
-
-  const payments = await Promise.all(orders.map((o) => getPayment(user, o.id)));
-  for (const [i, order] of orders.entries()) {
-    const { method } = attempts[i] as Attempt;
-    const payment = payments[i];
-    const seen = {
-      method,
-      status: order.status,
-      reason: order.cancellationReason,
-      payment: payment?.status,
-    };
-    if (order.status === 'CONFIRMED') {
-      expect(seen).toMatchObject({ method: 'pm_card_visa' });
-      expect(payment).toMatchObject({ status: 'CAPTURED', amountCents: order.totalCents });
-    } else {
-      expect(seen).toMatchObject({ status: 'CANCELLED', reason: expect.any(String) });
-      if (method === 'pm_card_visa') expect(seen.reason).toBe('TIMEOUT');
-      expect(seen.payment).not.toBe('CAPTURED');
-    }
-  }
-
-  // One notification per order, of its ending (an outbox republished after a crash is deduplicated).
-  const notifications = await waitForNotifications(
-    user,
-    (all) => orders.every((o) => notificationsFor(all, o.id).length > 0),
-    'a notification for every order',
-  );
-  for (const order of orders) {
-    expect(notificationsFor(notifications, order.id).map((n) => n.type)).toEqual([
-      order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED',
-    ]);
-  }
-}
 
 async function crashRound(name: BackendName): Promise<void> {
   const user = await newCustomer(`crash-${name}`);
-  const product = await newProduct(INITIAL_STOCK);
+  const product = await newProduct(BURST_STOCK);
   const watch = new StockWatch([product.id]);
   try {
     const attempts = await burst(user, product, () => stack.kill(name));
@@ -211,7 +64,7 @@ describe('crash safety: SIGKILL a saga participant mid-burst, restart it', () =>
     'order-service, and again between an order’s commit and the publishing of its first command',
     async () => {
       const user = await newCustomer('crash-order-service');
-      const product = await newProduct(INITIAL_STOCK);
+      const product = await newProduct(BURST_STOCK);
       const watch = new StockWatch([product.id]);
       const db = new Client({
         connectionString: stack.state.apps['order-service'].env['DATABASE_URL'],

@@ -31,6 +31,14 @@ export interface E2eGlobals {
  * inherit), the mail from {@link serveMail} and the spans from the receiver's `tracesUrl`.
  */
 export default async function globalSetup(): Promise<void> {
+  await startE2eStack();
+}
+
+/**
+ * What the global setup does, for a stack of `replicas` processes of every app (the replicas'
+ * suite, apps/gateway-e2e/src/replicas, has a setup of its own that asks for two).
+ */
+export async function startE2eStack({ replicas = 1 }: { replicas?: number } = {}): Promise<void> {
   await checkBroker();
   // A state file per run: two e2e runs at once must not stop each other's stack.
   process.env['E2E_STATE_FILE'] = join(dirname(E2E_STATE_FILE), `e2e-stack-${process.pid}.json`);
@@ -46,6 +54,7 @@ export default async function globalSetup(): Promise<void> {
   const mailServer = await serveMail(smtp);
   const traces = await OtlpReceiver.start();
   const stack = await Stack.startOnFreePorts({
+    replicas,
     // observability.e2e-spec.ts reads the lines the services write about an order, at info.
     logLevel: process.env['E2E_LOG_LEVEL'] ?? 'info',
     env: {
@@ -88,7 +97,7 @@ export default async function globalSetup(): Promise<void> {
     JSON.stringify({ ...stack.state(), mailUrl, tracesUrl: traces.spansUrl, logOffsets }, null, 2),
   );
   process.stdout.write(
-    `\ne2e stack up: gateway ${stack.gatewayUrl}, SMTP sink ${smtp.url}, OTLP receiver ${traces.url}\n`,
+    `\ne2e stack up: gateway ${stack.gatewayUrls.join(', ')}, SMTP sink ${smtp.url}, OTLP receiver ${traces.url}\n`,
   );
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   ed25519PrivateKeyPem,
   flag,
-  hostPort,
+  grpcAddresses,
   logLevel,
   nodeEnv,
   port,
@@ -24,11 +24,11 @@ export const configSchema = z.object({
   TRUST_PROXY_HOPS: nonNegativeInt(
     'reverse proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP (0: none)',
   ).default(0),
-  USER_SERVICE_URL: hostPort('gRPC address of user-service'),
-  ORDER_SERVICE_URL: hostPort('gRPC address of order-service'),
-  PAYMENT_SERVICE_URL: hostPort('gRPC address of payment-service'),
-  INVENTORY_SERVICE_URL: hostPort('gRPC address of inventory-service'),
-  NOTIFICATION_SERVICE_URL: hostPort('gRPC address of notification-service'),
+  USER_SERVICE_URL: grpcAddresses('gRPC address of user-service: host:port, or ip:port,ip:port,... one per replica'),
+  ORDER_SERVICE_URL: grpcAddresses('gRPC address of order-service: host:port, or ip:port,ip:port,... one per replica'),
+  PAYMENT_SERVICE_URL: grpcAddresses('gRPC address of payment-service: host:port, or ip:port,ip:port,... one per replica'),
+  INVENTORY_SERVICE_URL: grpcAddresses('gRPC address of inventory-service: host:port, or ip:port,ip:port,... one per replica'),
+  NOTIFICATION_SERVICE_URL: grpcAddresses('gRPC address of notification-service: host:port, or ip:port,ip:port,... one per replica'),
   SERVICE_PRIVATE_KEY: ed25519PrivateKeyPem().describe(
     "secret: PKCS8 PEM of the gateway's Ed25519 key, which signs the service token of every gRPC call " +
       '(the backends list its public key in SERVICE_PUBLIC_KEYS)',
@@ -78,8 +78,8 @@ export const configSchema = z.object({
 export type GatewayConfig = z.output<typeof configSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
-/** The backends behind the gateway, by the name they carry in health reports and logs. */
-export function backendAddresses(config: GatewayConfig): Record<string, string> {
+/** The backends behind the gateway, by the name they carry in health reports and logs: each one's addresses. */
+export function backendAddresses(config: GatewayConfig): Record<string, string[]> {
   return {
     'user-service': config.USER_SERVICE_URL,
     'order-service': config.ORDER_SERVICE_URL,

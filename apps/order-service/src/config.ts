@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { backendServiceEnv, ed25519PrivateKeyPem, hostPort, positiveInt } from '@ecommerce/config';
+import { backendServiceEnv, ed25519PrivateKeyPem, grpcAddresses, positiveInt } from '@ecommerce/config';
 
 /** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
 export const SERVICE_NAME = 'order-service';
 
 export const configSchema = z.object({
   ...backendServiceEnv,
-  INVENTORY_SERVICE_URL: hostPort(
-    'gRPC address (host:port) of inventory-service, whose catalog prices every order',
+  INVENTORY_SERVICE_URL: grpcAddresses(
+    'gRPC address (host:port, or ip:port,ip:port,... one per replica) of inventory-service, whose catalog prices every order',
   ),
   SERVICE_PRIVATE_KEY: ed25519PrivateKeyPem().describe(
     "secret: PKCS8 PEM of order-service's Ed25519 key, which signs the service token of its calls " +

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { z } from 'zod';
-import { ed25519PrivateKeyPem, servicePublicKeys } from './env';
+import { parseConfig } from './load-config';
+import { ed25519PrivateKeyPem, grpcAddresses, servicePublicKeys } from './env';
 
 const x = () => generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string;
 
@@ -55,5 +56,35 @@ describe('ed25519PrivateKeyPem', () => {
     });
     expect(schema.safeParse({ KEY: rsa.toString() }).success).toBe(false);
     expect(schema.safeParse({ KEY: 'not a key' }).success).toBe(false);
+
+  });
+});
+
+const addressSchema = z.object({ ORDER_SERVICE_URL: grpcAddresses('gRPC address of order-service') });
+const parse = (value: string) =>
+  parseConfig(addressSchema, { ORDER_SERVICE_URL: value }).ORDER_SERVICE_URL;
+
+describe('grpcAddresses', () => {
+  it('takes one host:port, a DNS name included', () => {
+    expect(parse('order-service:50052')).toEqual(['order-service:50052']);
+    expect(parse(' 127.0.0.1:50052 ')).toEqual(['127.0.0.1:50052']);
+  });
+
+  it('takes a comma-separated list of IP addresses, one per replica', () => {
+    expect(parse('127.0.0.1:50052, 127.0.0.1:50062')).toEqual([
+      '127.0.0.1:50052',
+      '127.0.0.1:50062',
+    ]);
+    expect(parse('[::1]:50052,[::1]:50062')).toEqual(['[::1]:50052', '[::1]:50062']);
+  });
+
+  it('refuses a list of names, a mixed list and an entry without a port, naming the variable', () => {
+    for (const value of [
+      'order-a:50052,order-b:50052',
+      '127.0.0.1:50052,[::1]:50062',
+      '127.0.0.1:50052,127.0.0.1',
+    ]) {
+      expect(() => parse(value)).toThrow(/ORDER_SERVICE_URL is invalid/);
+    }
   });
 });

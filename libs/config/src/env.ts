@@ -58,6 +58,35 @@ export const flag = (description: string) =>
 export const unlessProduction = (value: boolean | undefined, nodeEnv: string): boolean =>
   value ?? nodeEnv !== 'production';
 
+/**
+ * The gRPC address of a service: one `host:port` (a DNS name may resolve to every replica,
+ * as a Kubernetes headless Service does), or a comma-separated list of `ip:port`, one per
+ * replica. Parsed into the list; the client spreads its calls over them (round robin).
+ * A list takes IP addresses only: that is what gRPC's static `ipv4:`/`ipv6:` targets accept.
+ */
+export const grpcAddresses = (description: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'expected host:port'))
+        .min(1)
+        .refine(
+          (list) => list.length === 1 || list.every(isIpv4Address) || list.every(isIpv6Address),
+          {
+            message:
+              'a list of several addresses takes IP addresses only, all IPv4 (1.2.3.4:50051) or all IPv6 ([::1]:50051)',
+          },
+        ),
+    )
+    .describe(description);
+
+const isIpv4Address = (hostPort: string) => /^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/.test(hostPort);
+const isIpv6Address = (hostPort: string) => /^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/.test(hostPort);
+
 export const logLevel = () =>
   z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -209,7 +209,7 @@ describe('bootstrapGrpcService', () => {
   it('does not start probing when shutdown began while it was starting', async () => {
     const { app, boot, probe, shutdown, statuses } = setup(1_000);
     app.listen.mockImplementation(async () => {
-      shutdown().beforeClose?.();
+      await shutdown().beforeClose?.();
     });
     await boot();
     await jest.advanceTimersByTimeAsync(10_000);

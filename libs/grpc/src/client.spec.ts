@@ -3,6 +3,7 @@ import { BrokenCircuitError, BulkheadRejectedError } from 'cockatiel';
 import { Registry } from 'prom-client';
 import { defer, type Observable } from 'rxjs';
 import { grpcProtoOptions, type inventoryV1 } from '@ecommerce/contracts';
+import { grpcChannel } from './channel';
 import { type ResilienceOptions, ResilientGrpcClient } from './client';
 import { generateServiceKeyPair, ServiceTokens, ServiceTokenVerifier } from './service-tokens';
 
@@ -120,11 +121,22 @@ describe('ResilientGrpcClient', () => {
       expect(proxy.options).toEqual({
         ...grpcProtoOptions('inventory'),
         url: 'inventory.test:50052',
+        channelOptions: grpcChannel('inventory.test:50052').options,
       });
       expect(proxy.serviceName).toBe('InventoryService');
 
       new ResilientGrpcClient('user', 'users.test:50051', { credentials: null });
       expect(FakeGrpcProxy.created[1].serviceName).toBe('UserService');
+    });
+
+    it('given one address per replica, connects to them all (round robin)', () => {
+      new ResilientGrpcClient('user', ['127.0.0.1:50051', '127.0.0.1:50061'], { credentials: null });
+      const channel = grpcChannel(['127.0.0.1:50051', '127.0.0.1:50061']);
+      expect(FakeGrpcProxy.created[0].options).toMatchObject({
+        url: channel.target,
+        channelOptions: channel.options,
+      });
+      expect(channel.target).toBe('ipv4:127.0.0.1:50051,127.0.0.1:50061');
     });
 
     it('sends the request and the metadata given, an empty Metadata when none is, and returns the answer', async () => {

@@ -16,6 +16,7 @@ import { lastValueFrom, type Observable } from 'rxjs';
 import { grpcProtoOptions, GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
 import { type GrpcCallRecorder, grpcClientRecorder, secondsSince } from '@ecommerce/observability';
 import { SERVICE_TOKEN_METADATA, type ServiceTokens } from './service-tokens';
+import { grpcChannel } from './channel';
 
 /** The unary methods of a ts-proto `...ServiceClient` interface. */
 type UnaryMethod<T> = {
@@ -94,16 +95,18 @@ export class ResilientGrpcClient<T extends object> {
   private readonly audience: string;
   readonly options: ResilienceOptions;
 
+  /** `addresses`: the backend's one address, or one per replica (round robin over them). */
   constructor(
     readonly service: ProtoService,
-    url: string,
+    addresses: string | readonly string[],
     { credentials, resilience: options = DEFAULT_RESILIENCE, metrics }: GrpcClientOptions,
   ) {
     this.options = options;
     this.credentials = credentials;
     this.audience = backendServiceName(service);
     this.record = metrics ? grpcClientRecorder(metrics) : undefined;
-    this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(service), url });
+    const channel = grpcChannel(addresses);
+    this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(service), url: channel.target, channelOptions: channel.options });
     this.client = this.proxy.getService<T>(GRPC_SERVICE_NAMES[service].split('.').pop() as string);
     const breaker = circuitBreaker(handleWhen(isOutage), {
       halfOpenAfter: options.halfOpenAfterMs,

@@ -5,3 +5,4 @@ export * from './bootstrap';
 export * from './client';
 export * from './service-tokens';
 export * from './service-auth-interceptor';
+export * from './channel';

@@ -21,17 +21,21 @@ export class HealthController {
   }
 
   /**
-   * Readiness: 200 when every backend reports SERVING; otherwise 503 as problem+json
-   * naming the ones that are not, with every backend's status.
+   * Readiness: 200 when every backend has a replica that reports SERVING; otherwise 503 as
+   * problem+json naming the ones that have none, with every backend's status and each of its
+   * replicas' (`replicas`).
    */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when every backend is SERVING, else 503 naming the ones that are not' })
   @ApiResponse({ status: 200, description: 'every backend SERVING' })
-  @ApiResponse({ status: 503, description: 'problem+json with `services`: each backend’s health status' })
+  @ApiResponse({
+    status: 503,
+    description: 'problem+json with `services`: each backend’s health status, and `replicas`: each of its replicas’',
+  })
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const { ready, services } = await this.readiness.check();
+    const { ready, services, replicas } = await this.readiness.check();
     if (ready) {
-      await reply.code(200).send({ status: 'ok', services });
+      await reply.code(200).send({ status: 'ok', services, replicas });
       return;
     }
     const unhealthy = Object.keys(services).filter((name) => services[name] !== 'SERVING');
@@ -44,6 +48,7 @@ export class HealthController {
         status: 503,
         detail: `Not ready: ${unhealthy.join(', ')}`,
         services,
+        replicas,
       });
   }
 }

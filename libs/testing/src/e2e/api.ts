@@ -5,7 +5,13 @@ import { E2eStack } from '../stack/stack-runner';
 
 /** The stack the global setup started; one per test file. */
 export const stack = new E2eStack();
-export const api = () => request(stack.gatewayUrl);
+
+let turn = 0;
+/** A request through the gateway; with several gateways running, through each in turn. */
+export const api = () => {
+  const urls = stack.gatewayUrls;
+  return request(urls[turn++ % urls.length] as string);
+};
 
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID()}@example.com`;
 

@@ -158,6 +158,12 @@ export class KafkaTestBus {
     return (groups[0]?.members ?? []).map((member) => `${member.clientId}@${member.clientHost}`);
   }
 
+  /** A consumer group's state (`Stable`, `PreparingRebalance`, `Empty`, ...) and how many members it has. */
+  async groupState(groupId: string): Promise<{ state: string; members: number }> {
+    const { groups } = await this.admin.describeGroups([groupId]);
+    return { state: groups[0]?.state ?? 'Dead', members: groups[0]?.members.length ?? 0 };
+  }
+
   /** Starts reading `topic` from its beginning with a new group; `filter` picks the test's messages. */
   async collect(topic: string, filter: (message: ConsumedMessage) => boolean): Promise<TopicCollector> {
     const collector = new TopicCollector(topic, filter);

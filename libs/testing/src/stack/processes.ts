@@ -3,15 +3,18 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { GrpcHealthClient } from '@ecommerce/grpc';
-import type { AppName } from './stack';
+import type { AppName, InstanceName } from './stack';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 const LOG_DIR = join(WORKSPACE_ROOT, '.local', 'logs');
 const MAX_KEPT_OUTPUT = 1024 * 1024;
 
-/** Where an app started by {@link AppProcess.start} writes its output: appended to, across runs. */
-export function appLogFile(name: AppName): string {
-  return join(LOG_DIR, `${name}.log`);
+/**
+ * Where an app started by {@link AppProcess.start} writes its output: appended to, across runs.
+ * Each replica has its own (`order-service-2.log`).
+ */
+export function appLogFile(instance: InstanceName): string {
+  return join(LOG_DIR, `${instance}.log`);
 }
 
 export interface Exit {
@@ -57,8 +60,8 @@ export class AppProcess {
     });
   }
 
-  /** Starts `dist/apps/<name>/main.js` with exactly `env` (plus PATH/HOME). */
-  static start(name: AppName, env: Record<string, string>): AppProcess {
+  /** Starts `dist/apps/<name>/main.js` with exactly `env` (plus PATH/HOME); `instance` names its log file. */
+  static start(name: AppName, env: Record<string, string>, instance: InstanceName = name): AppProcess {
     mkdirSync(LOG_DIR, { recursive: true });
     const main = join(WORKSPACE_ROOT, 'dist', 'apps', name, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} does not exist: build the apps first (npm run build)`);
@@ -67,7 +70,7 @@ export class AppProcess {
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new AppProcess(name, child, appLogFile(name));
+    return new AppProcess(name, child, appLogFile(instance));
   }
 
   get pid(): number | undefined {

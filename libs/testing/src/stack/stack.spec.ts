@@ -1,10 +1,13 @@
 import { servicePublicKeyOf } from '@ecommerce/grpc';
 import {
   appEnv,
+  appOf,
   BACKEND_NAMES,
   databaseUrl,
   generateServiceKeys,
+  instanceName,
   localServiceKeys,
+  replicaOf,
   type ServiceCaller,
 } from './stack';
 
@@ -26,6 +29,31 @@ describe('the local stack description', () => {
       });
       expect(appEnv(app, { env })).not.toHaveProperty('SECRET');
     }
+  });
+
+  it('gives every replica its own ports, 10 apart, and every client every replica of a backend', () => {
+    const options = { replicas: 2, env: {} };
+    expect(appEnv('order-service', options, 1)).toMatchObject({ GRPC_PORT: '50062', METRICS_PORT: '9112' });
+    expect(appEnv('gateway', options, 1)).toMatchObject({
+      GATEWAY_PORT: '3010',
+      ORDER_SERVICE_URL: '127.0.0.1:50052,127.0.0.1:50062',
+    });
+    expect(appEnv('order-service', options)).toMatchObject({ INVENTORY_SERVICE_URL: '127.0.0.1:50054,127.0.0.1:50064' });
+    // Ports given for each replica (a stack on free ports) are taken as they are.
+    expect(appEnv('user-service', { replicas: 2, grpcPorts: { 'user-service': [4001, 4002] }, env: {} }, 1)).toMatchObject({
+      GRPC_PORT: '4002',
+    });
+    expect(appEnv('gateway', { env: {} })).toMatchObject({ GATEWAY_PORT: '3000', USER_SERVICE_URL: '127.0.0.1:50051' });
+  });
+
+  it('names replicas after their app', () => {
+    expect([instanceName('gateway'), instanceName('gateway', 1)]).toEqual(['gateway', 'gateway-2']);
+    expect([appOf('order-service-2'), replicaOf('order-service-2'), appOf('order-service'), replicaOf('order-service')]).toEqual([
+      'order-service',
+      1,
+      'order-service',
+      0,
+    ]);
   });
 });
 

@@ -75,18 +75,68 @@ export function servicePublicKeysFor(backend: BackendName, keys: ServiceKeys): s
     .join(',');
 }
 
+/**
+ * Replica r (counted from 0) of an app listens on its ports + r × this, unless the options list
+ * every replica's port: with two replicas, order-service on 50052 and 50062, metrics on 9102 and
+ * 9112, the gateways on 3000 and 3010.
+ */
+export const REPLICA_PORT_STEP = 10;
+
+/** One port, replica 0's (the others follow at {@link REPLICA_PORT_STEP}), or each replica's. */
+export type Ports = number | readonly number[];
+
 export interface StackOptions {
   /** Kafka bootstrap servers; default `KAFKA_BROKERS` or 127.0.0.1:29092. */
   kafkaBrokers?: string;
-  gatewayPort?: number;
+  gatewayPort?: Ports;
   /** Override ports, e.g. to run a second stack beside a developer's own. */
-  grpcPorts?: Partial<Record<BackendName, number>>;
+  grpcPorts?: Partial<Record<BackendName, Ports>>;
   /** Override the ports backends serve `GET /metrics` on; give one with every gRPC port you override. */
-  metricsPorts?: Partial<Record<BackendName, number>>;
+  metricsPorts?: Partial<Record<BackendName, Ports>>;
+  /** Processes of every app, each on its own ports (default 1). */
+  replicas?: number;
   logLevel?: string;
   env?: NodeJS.ProcessEnv;
   /** The callers' key pairs; default {@link localServiceKeys}. */
   serviceKeys?: ServiceKeys;
+}
+
+/** Replica 0 of an app is named after it, the next ones `order-service-2`, `gateway-2`, ... */
+export type ReplicaName = `${AppName}-${number}`;
+export type InstanceName = AppName | ReplicaName;
+
+export function instanceName(name: AppName, replica = 0): InstanceName {
+  return replica === 0 ? name : `${name}-${replica + 1}`;
+}
+
+/** The app an instance is a replica of. */
+export function appOf(instance: InstanceName): AppName {
+  return instance.replace(/-\d+$/, '') as AppName;
+}
+
+/** Which replica of its app an instance is, counted from 0. */
+export function replicaOf(instance: InstanceName): number {
+  const number = /-(\d+)$/.exec(instance)?.[1];
+  return number === undefined ? 0 : Number(number) - 1;
+}
+
+export function replicaCount(options: StackOptions): number {
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a whole number ≥ 1, got ${replicas}`);
+  return replicas;
+}
+
+function portOf(ports: Ports | undefined, fallback: number, replica: number): number {
+  if (typeof ports === 'object') {
+    const port = ports[replica];
+    if (port === undefined) throw new Error(`no port given for replica ${replica + 1}`);
+    return port;
+  }
+  return (ports ?? fallback) + replica * REPLICA_PORT_STEP;
+}
+
+export function gatewayPort(options: StackOptions = {}, replica = 0): number {
+  return portOf(options.gatewayPort, Number((options.env ?? process.env)['GATEWAY_PORT'] ?? 3000), replica);
 }
 
 /** `USER_DATABASE_URL` for `user`, and so on: the same names `npm run db:*` read. */
@@ -105,12 +155,17 @@ export function databaseUrl(database: string, env: NodeJS.ProcessEnv = process.e
   return `postgresql://${user}${password}@${host}:${port}/ecommerce_${database}`;
 }
 
-export function grpcAddress(name: BackendName, options: StackOptions = {}): string {
-  return `${HOST}:${options.grpcPorts?.[name] ?? BACKENDS[name].grpcPort}`;
+export function grpcAddress(name: BackendName, options: StackOptions = {}, replica = 0): string {
+  return `${HOST}:${portOf(options.grpcPorts?.[name], BACKENDS[name].grpcPort, replica)}`;
 }
 
-/** The environment of one app in the local stack. */
-export function appEnv(name: AppName, options: StackOptions = {}): Record<string, string> {
+/** Every replica's address, comma-separated: what a client of the backend is given (`*_SERVICE_URL`). */
+export function grpcAddresses(name: BackendName, options: StackOptions = {}): string {
+  return Array.from({ length: replicaCount(options) }, (_, replica) => grpcAddress(name, options, replica)).join(',');
+}
+
+/** The environment of one app in the local stack (of its `replica`, counted from 0). */
+export function appEnv(name: AppName, options: StackOptions = {}, replica = 0): Record<string, string> {
   const env = options.env ?? process.env;
   const keys = options.serviceKeys ?? localServiceKeys();
   const common = {
@@ -122,12 +177,12 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
     return {
       ...common,
       GATEWAY_HOST: HOST,
-      GATEWAY_PORT: String(options.gatewayPort ?? env['GATEWAY_PORT'] ?? 3000),
-      USER_SERVICE_URL: grpcAddress('user-service', options),
-      ORDER_SERVICE_URL: grpcAddress('order-service', options),
-      PAYMENT_SERVICE_URL: grpcAddress('payment-service', options),
-      INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options),
-      NOTIFICATION_SERVICE_URL: grpcAddress('notification-service', options),
+      GATEWAY_PORT: String(gatewayPort(options, replica)),
+      USER_SERVICE_URL: grpcAddresses('user-service', options),
+      ORDER_SERVICE_URL: grpcAddresses('order-service', options),
+      PAYMENT_SERVICE_URL: grpcAddresses('payment-service', options),
+      INVENTORY_SERVICE_URL: grpcAddresses('inventory-service', options),
+      NOTIFICATION_SERVICE_URL: grpcAddresses('notification-service', options),
       SERVICE_PRIVATE_KEY: keys.gateway.privateKey,
       ...gatewayEnv(env),
     };
@@ -135,8 +190,8 @@ export function appEnv(name: AppName, options: StackOptions = {}): Record<string
   return {
     ...common,
     GRPC_HOST: HOST,
-    GRPC_PORT: String(options.grpcPorts?.[name] ?? BACKENDS[name].grpcPort),
-    METRICS_PORT: String(options.metricsPorts?.[name] ?? BACKENDS[name].metricsPort),
+    GRPC_PORT: String(portOf(options.grpcPorts?.[name], BACKENDS[name].grpcPort, replica)),
+    METRICS_PORT: String(portOf(options.metricsPorts?.[name], BACKENDS[name].metricsPort, replica)),
     DATABASE_URL: databaseUrl(BACKENDS[name].database, env),
     KAFKA_BROKERS: options.kafkaBrokers ?? env['KAFKA_BROKERS'] ?? `${HOST}:29092`,
     SERVICE_PUBLIC_KEYS: servicePublicKeysFor(name, keys),
@@ -170,7 +225,7 @@ function paymentServiceEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 function orderServiceEnv(env: NodeJS.ProcessEnv, options: StackOptions): Record<string, string> {
   return {
-    INVENTORY_SERVICE_URL: grpcAddress('inventory-service', options),
+    INVENTORY_SERVICE_URL: grpcAddresses('inventory-service', options),
     SAGA_TIMEOUT_MS: env['SAGA_TIMEOUT_MS'] ?? '30000',
     SAGA_SWEEP_INTERVAL_MS: env['SAGA_SWEEP_INTERVAL_MS'] ?? '1000',
   };
