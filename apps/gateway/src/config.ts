@@ -7,6 +7,7 @@ import {
   nodeEnv,
   port,
   positiveInt,
+  requiredInProduction,
 } from '@ecommerce/config';
 import type { ResilienceOptions } from '@ecommerce/grpc';
 
@@ -68,12 +69,7 @@ export const configSchema = z.object({
     .default(100)
     .describe('orders in progress (PENDING) past which POST /orders answers 503 with Retry-After; 0 takes no new orders'),
   ORDER_BACKLOG_CACHE_MS: positiveInt('how long the gateway reuses the backlog it read from order-service, in ms').default(250),
-}).superRefine((config, ctx) => {
-  // In production the metrics stay off the public port.
-  if (config.NODE_ENV === 'production' && config.METRICS_PORT === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'required when NODE_ENV=production' });
-  }
-});
+}).superRefine(requiredInProduction('METRICS_PORT')); // in production the metrics stay off the public port
 
 export type GatewayConfig = z.output<typeof configSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { backendServiceEnv, ed25519PrivateKeyPem, positiveInt } from '@ecommerce/config';
+import {
+  backendServiceEnv,
+  ed25519PrivateKeyPem,
+  positiveInt,
+  requiredInProduction,
+} from '@ecommerce/config';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './users/user-limits';
 
 /** The name in logs and health reports, the Kafka client id and consumer groups, and `ce_source`. */
@@ -46,17 +51,6 @@ export const configSchema = z
         'secret: password of the admin account seeded at start (required when NODE_ENV=production)',
       ),
   })
-  .superRefine((config, ctx) => {
-    if (config.NODE_ENV !== 'production') return;
-    for (const variable of REQUIRED_IN_PRODUCTION) {
-      if (config[variable] === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [variable],
-          message: 'required when NODE_ENV=production',
-        });
-      }
-    }
-  });
+  .superRefine(requiredInProduction(...REQUIRED_IN_PRODUCTION));
 
 export type ServiceConfig = z.output<typeof configSchema>;

@@ -54,6 +54,20 @@ export const flag = (description: string) =>
     .optional()
     .describe(description);
 
+/**
+ * For `.superRefine(...)` of a config schema: each of `variables`, optional in development,
+ * must be set when NODE_ENV=production.
+ */
+export const requiredInProduction =
+  <K extends string>(...variables: K[]) =>
+  (config: { NODE_ENV: string } & Partial<Record<K, unknown>>, ctx: z.RefinementCtx): void => {
+    if (config.NODE_ENV !== 'production') return;
+    for (const variable of variables) {
+      if (config[variable] === undefined)
+        ctx.addIssue({ code: 'custom', path: [variable], message: 'required when NODE_ENV=production' });
+    }
+  };
+
 /** A {@link flag}'s value, or when unset: on, except with NODE_ENV=production. */
 export const unlessProduction = (value: boolean | undefined, nodeEnv: string): boolean =>
   value ?? nodeEnv !== 'production';
