@@ -497,6 +497,14 @@ describe('the observability provisioning', () => {
 
 describe('the compose checks', () => {
   const compose = (yaml: string): ComposeFile => parseCompose(yaml);
+  /** A backend `svc` read with user-service's configSchema, serving gRPC on `port`. */
+  const svcApp = (port: number): AppSpec => ({
+    name: 'svc',
+    kind: 'backend',
+    schema: userSchema,
+    portVariable: 'GRPC_PORT',
+    port,
+  });
 
   it('interpolates like compose: defaults, $$, and variables without a default', () => {
     expect(interpolate('postgresql://${U:-postgres}:${P-secret}@db/${DB}$$')).toEqual({
@@ -517,13 +525,7 @@ services:
       KAFKA_BROKER: kafka:9092
       SERVICE_PUBLIC_KEYS_FILE: /run/service-keys/svc.callers
 `);
-    const app: AppSpec = {
-      name: 'svc',
-      kind: 'backend',
-      schema: userSchema,
-      portVariable: 'GRPC_PORT',
-      port: 1,
-    };
+    const app = svcApp(1);
     expect(appConfig(file, app).problems).toEqual([
       'svc: DATABASE_URL uses ${DATABASE_URL} without a default',
       'svc: sets KAFKA_BROKER, which its configSchema does not read',
@@ -545,13 +547,7 @@ services:
       DATABASE_URL: postgresql://postgres@postgres:5432/ecommerce_user
       SERVICE_PUBLIC_KEYS_FILE: /run/service-keys/svc.callers
 `);
-    const app: AppSpec = {
-      name: 'svc',
-      kind: 'backend',
-      schema: userSchema,
-      portVariable: 'GRPC_PORT',
-      port: 50051,
-    };
+    const app = svcApp(50051);
     expect(appConfig(file, app)).toMatchObject({
       problems: [],
       config: { KAFKA_BROKERS: ['kafka:9092'], GRPC_PORT: 50051 },
@@ -571,13 +567,7 @@ services:
       SERVICE_PUBLIC_KEYS_FILE: /run/service-keys/svc.callers
       SERVICE_PRIVATE_KEY_FILE: /run/service-keys/svc.key
 `);
-    const app: AppSpec = {
-      name: 'svc',
-      kind: 'backend',
-      schema: userSchema,
-      portVariable: 'GRPC_PORT',
-      port: 50051,
-    };
+    const app = svcApp(50051);
     expect(appConfig(file, app).problems).toEqual([
       'svc: sets SERVICE_PRIVATE_KEY_FILE, which its configSchema does not read',
       'svc: sets both SERVICE_PUBLIC_KEYS and SERVICE_PUBLIC_KEYS_FILE',
