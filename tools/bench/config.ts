@@ -6,6 +6,8 @@ export interface BenchConfig {
   quick: boolean;
   /** Measure a running stack instead of starting one. */
   gatewayUrl: string | undefined;
+  /** Processes of every app in the stack the bench starts (BENCH_REPLICAS, default 1). */
+  replicas: number;
   /** Offered orders/s, tried in order until one saturates. */
   rates: number[];
   rateSeconds: number;
@@ -51,6 +53,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
   return {
     quick,
     gatewayUrl: env['BENCH_GATEWAY_URL'] || undefined,
+    replicas: replicasOf(env['BENCH_REPLICAS']),
     rates,
     rateSeconds: number('BENCH_RATE_SECONDS', 20, 6),
     warmupSeconds: number('BENCH_WARMUP_SECONDS', 3, 2),
@@ -69,6 +72,15 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     drainSeconds: number('BENCH_DRAIN_SECONDS', 45, 45),
     seed: number('BENCH_SEED', 20240610, 20240610),
   };
+}
+
+/** BENCH_REPLICAS: a whole number ≥ 1, else the run stops naming the variable. */
+function replicasOf(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`BENCH_REPLICAS must be a whole number ≥ 1 (got "${raw}")`);
+  return value;
 }
 
 /**

@@ -12,15 +12,21 @@ export interface GatewayResponse<T> {
   body: T | undefined;
 }
 
+/** Requests go to the gateways in turn (round robin), as a load balancer in front of replicas would. */
 export class Gateway {
-  constructor(readonly url: string) {}
+  private next = 0;
+
+  constructor(readonly urls: readonly string[]) {
+    if (urls.length === 0) throw new Error('Gateway: no gateway URL');
+  }
 
   async request<T>(
     method: string,
     path: string,
     options: { body?: unknown; token?: string } = {},
   ): Promise<GatewayResponse<T>> {
-    const res = await fetch(`${this.url}${path}`, {
+    const url = this.urls[this.next++ % this.urls.length];
+    const res = await fetch(`${url}${path}`, {
       method,
       headers: {
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     quick: config.quick,
     target: config.gatewayUrl
       ? `running stack at ${config.gatewayUrl}`
-      : 'local stack started by the bench (built apps, free ports)',
+      : `local stack started by the bench (built apps, free ports${config.replicas > 1 ? `, ${config.replicas} processes of every app` : ''})`,
     http: [],
     rates: [],
     sustained: 0,
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   step(
     config.gatewayUrl ? `bench: attaching to ${config.gatewayUrl}` : 'bench: starting the stack',
   );
-  const system = await bringUpSystem(config.gatewayUrl);
+  const system = await bringUpSystem(config.gatewayUrl, config.replicas);
   cleanups.push(system.stop);
   results.notes.push(...system.notes);
   let failed = 0;
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    const gateway = new Gateway(system.gatewayUrl);
+    const gateway = new Gateway(system.gatewayUrls);
     let shop: Shop | undefined;
     await phase('seed customers and products', async () => {
       shop = await seedShop(gateway, {

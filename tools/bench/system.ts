@@ -23,7 +23,10 @@ import { type CpuSource, environOf, pidListeningOn, readProcStat } from './cpu';
 import { databaseOf } from './sql';
 
 export interface System {
+  /** The first gateway: the HTTP phase's target. */
   gatewayUrl: string;
+  /** Every gateway (one per replica): the saga phases spread their requests over them. */
+  gatewayUrls: string[];
   kafkaBroker: string;
   /** A connection string to the `postgres` database of the same server: the floor and the counters. */
   postgresUrl: string;
@@ -50,12 +53,17 @@ export function benchStackEnv(env: NodeJS.ProcessEnv, smtpUrl: string): NodeJS.P
   };
 }
 
-/** Starts the stack (or attaches to BENCH_GATEWAY_URL) and finds its processes. */
+/**
+ * Starts the stack, with `replicas` processes of every app (or attaches to BENCH_GATEWAY_URL),
+ * and finds its processes.
+ */
 export async function bringUpSystem(
   gatewayUrl: string | undefined,
+  replicas: number,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<System> {
   const notes: string[] = [];
+  let gatewayUrls = gatewayUrl ? [gatewayUrl] : [];
   const databases = BACKEND_NAMES.map((name) =>
     databaseOf(databaseUrl(BACKENDS[name].database, env)),
   );
@@ -97,7 +105,12 @@ export async function bringUpSystem(
     );
     if (missing.length > 0) await npmRun('build', env);
     const smtp = await SmtpSink.start();
+    if (replicas > 1)
+      notes.push(
+        `${replicas} processes of every app: the saga phases spread their requests over the ${replicas} gateways, the HTTP phase loads the first`,
+      );
     const stack = await Stack.startOnFreePorts({
+      replicas,
       logLevel: 'warn',
       env: benchStackEnv(env, smtp.url),
     }).catch(async (error: unknown) => {
@@ -105,6 +118,7 @@ export async function bringUpSystem(
       throw error;
     });
     gatewayUrl = stack.gatewayUrl;
+    gatewayUrls = stack.gatewayUrls;
     for (const [name, app] of stack.apps)
       if (app.pid !== undefined) cpuSources.set(name, { kind: 'process', pid: app.pid });
     stop = async () => {
@@ -123,7 +137,7 @@ export async function bringUpSystem(
     notes.push('the Postgres server is not a local process here: its CPU is not counted');
   else cpuSources.set('postgres (all backends)', { kind: 'tree', pid: postmaster });
 
-  return { gatewayUrl, kafkaBroker, postgresUrl, databases, cpuSources, notes, stop };
+  return { gatewayUrl, gatewayUrls, kafkaBroker, postgresUrl, databases, cpuSources, notes, stop };
 }
 
 /** The broker `npm run infra:up` recorded, else whoever listens on the broker's port. */
