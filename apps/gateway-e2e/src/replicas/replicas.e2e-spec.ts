@@ -55,13 +55,24 @@ const THROUGHPUT_ORDERS = 40;
 const CLIENTS = 6;
 
 /**
- * How much of one replica's throughput two must carry. The issue asks for "not below one"; with
- * cores to spare two replicas should carry more (not measured here). On CI's two shared cores:
- * twelve processes split the CPU six had, the saga is CPU-bound there (docs/performance.md),
- * and runs seconds apart swing with the machine's other load. Measured there, two replicas
- * carried 0.68–0.82× of one (best of three runs each). What this bound does catch is a collapse:
- * replicas queueing on each other (a lock both wait for, a rebalance that never settles, a
- * relay that stops publishing) halves throughput or worse.
+ * Warm-up runs before the two replicas are measured, not counted. Each process compiles its hot
+ * paths as its orders reach them: twelve processes that saw a few orders each are colder than
+ * six that saw twice as many, and the one-replica runs come last, on processes warmed by all
+ * the runs before. The first run of fresh processes costs the machine about 1.6× the CPU per
+ * order of the fourth.
+ */
+const WARM_UP_RUNS = 3;
+
+/**
+ * How much of one replica's throughput two must carry. The issue asks for "not below one"; on
+ * CI's two shared cores that does not hold: the saga is CPU-bound there (the machine is 97–99%
+ * busy in every run, and a run's throughput is two cores over its CPU per order, which each
+ * report line shows), and a second set of processes costs CPU of its own (its warm-up, its idle
+ * timers, half-size batches in a burst), so two replicas carried 0.68–0.94× of one (best of
+ * three runs each; docs/performance.md has the breakdown). With a core per replica the second
+ * adds capacity instead. What this bound catches is replicas that queue on each other (a lock
+ * both wait for, a rebalance that never settles, a relay that stops publishing): that halves
+ * throughput or worse, with the machine idle.
  */
 const MIN_RATIO = 0.5;
 /** Runs per configuration; the best one counts (the machine's other load only ever slows a run). */
@@ -122,6 +133,7 @@ async function throughput(label: string): Promise<number> {
     }
   };
   const started = performance.now();
+  const cpuBefore = machineCpu();
   await Promise.all(Array.from({ length: CLIENTS }, client));
   await waitFor(
     `${label}: every order to end`,
@@ -130,6 +142,11 @@ async function throughput(label: string): Promise<number> {
     50,
   );
   const seconds = (performance.now() - started) / 1_000;
+  const cpu = machineCpu(cpuBefore);
+  report(
+    `${label}: ${(THROUGHPUT_ORDERS / seconds).toFixed(1)} orders/s, machine ${(cpu.busy * 100).toFixed(0)}% busy, ` +
+      `${(cpu.busyMs / THROUGHPUT_ORDERS).toFixed(0)} ms of CPU per order`,
+  );
   const res = await api().get('/api/v1/orders?status=CONFIRMED&limit=1').set(user.auth).expect(200);
   expect({ label, confirmed: res.body.pagination.total }).toEqual({
     label,
@@ -137,6 +154,25 @@ async function throughput(label: string): Promise<number> {
   });
   return THROUGHPUT_ORDERS / seconds;
 }
+
+/**
+ * The machine's CPU time from /proc/stat (Linux; every process: the apps, Kafka, Postgres, this
+ * test): busy milliseconds since `before` and the busy share of all CPU time.
+ */
+function machineCpu(before?: { ticks: number[] }) {
+  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const delta = ticks.map((value, i) => value - (before?.ticks[i] ?? 0));
+  const total = delta.reduce((sum, value) => sum + value, 0);
+  // user nice system idle iowait ...: idle and iowait are the only not-busy fields.
+  const idle = (delta[3] ?? 0) + (delta[4] ?? 0);
+  return { ticks, busy: (total - idle) / total, busyMs: ((total - idle) * 1_000) / CLK_TCK };
+}
+/** Linux's USER_HZ: /proc/stat counts in hundredths of a second on every architecture Node runs on. */
+const CLK_TCK = 100;
 
 /** 503s answered to the throughput runs' POSTs (a backend call past its deadline on a loaded machine). */
 let refusals = 0;
@@ -164,8 +200,7 @@ async function placeRefusedAgain(user: TestUser, product: Product): Promise<void
 const bestOf = async (runs: number, label: string) => {
   let best = 0;
   for (let run = 1; run <= runs; run++) {
-    const value = await throughput(`${label}-${run}`);
-    report(`${label}, run ${run}: ${value.toFixed(1)} orders/s`);
+    const value = await throughput(`${label}, run ${run}`);
     best = Math.max(best, value);
   }
   return best;
@@ -196,7 +231,7 @@ describe('two replicas of every app', () => {
     `throughput with two replicas is at least ${MIN_RATIO}× that with one`,
     async () => {
       await groupsSettled(2);
-      await throughput('warm-up'); // the first orders of fresh processes pay for their JIT and pools
+      for (let run = 1; run <= WARM_UP_RUNS; run++) await throughput(`warm-up-${run}`);
       const two = await bestOf(RUNS, 'two replicas');
 
       // One replica: the second process of every app stopped (SIGTERM: its consumers leave their groups).
