@@ -4,6 +4,7 @@ import { type z } from 'zod';
 import { requiredVariables } from '@ecommerce/config';
 import {
   bindMounts,
+  namedVolumeMounts,
   buildSpec,
   type ComposeFile,
   type ComposeService,
@@ -672,6 +673,41 @@ export function checkInfraProfile(
     if (!infra.infrastructure.includes(name) && !apps.some((app) => app.name === name))
       problems.push(`${infra.service}: starts ${name}, which is not listed as infrastructure`);
   }
+  return problems;
+}
+
+/**
+ * Secret files reach only the app they are for: no volume that `job` writes is mounted by two
+ * apps, and every `NAME_FILE` an app is given lies on a volume of `job`'s that it mounts.
+ */
+export function checkSecretFiles(
+  compose: ComposeFile,
+  appNames: readonly string[],
+  job: string,
+): string[] {
+  const problems: string[] = [];
+  const written = new Set(
+    namedVolumeMounts(compose.services[job] ?? {}).map((mount) => mount.source),
+  );
+  const mountedBy = new Map<string, string[]>();
+  for (const name of appNames) {
+    const service = compose.services[name];
+    if (!service) continue;
+    const mounts = namedVolumeMounts(service);
+    for (const { source } of mounts)
+      if (written.has(source)) mountedBy.set(source, [...(mountedBy.get(source) ?? []), name]);
+    for (const [key, path] of Object.entries(serviceEnvironment(service).values)) {
+      if (!key.endsWith('_FILE') || path === undefined) continue;
+      const on = mounts.find((mount) => path.startsWith(`${mount.target.replace(/\/+$/, '')}/`));
+      if (!on || !written.has(on.source))
+        problems.push(`${name}: ${key}=${path} is on no volume it mounts that ${job} writes`);
+    }
+  }
+  for (const [volume, apps] of mountedBy)
+    if (apps.length > 1)
+      problems.push(
+        `${volume}, written by ${job}, is mounted by ${apps.join(' and ')}: each app's secrets must be its own`,
+      );
   return problems;
 }
 

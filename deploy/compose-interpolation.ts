@@ -208,7 +208,16 @@ export interface BindMount {
 
 /** The host paths a service mounts (named volumes left out), e.g. `./deploy/x:/etc/x:ro`. */
 export function bindMounts(service: ComposeService): BindMount[] {
-  const mounts: BindMount[] = [];
+  return mounts(service).filter((mount) => /^[./]/.test(mount.source));
+}
+
+/** The named volumes a service mounts (`name:/target[:ro]`, or the long syntax). */
+export function namedVolumeMounts(service: ComposeService): BindMount[] {
+  return mounts(service).filter((mount) => !/^[./]/.test(mount.source));
+}
+
+function mounts(service: ComposeService): BindMount[] {
+  const found: BindMount[] = [];
   for (const volume of service.volumes ?? []) {
     const [source, target] =
       typeof volume === 'string'
@@ -216,9 +225,9 @@ export function bindMounts(service: ComposeService): BindMount[] {
         : isRecord(volume)
           ? [String(volume['source']), String(volume['target'])]
           : [];
-    if (source && target && /^[./]/.test(source)) mounts.push({ source, target });
+    if (source && target) found.push({ source, target });
   }
-  return mounts;
+  return found;
 }
 
 /** Compose durations: `15s`, `1m30s`, `500ms`. Undefined when unparseable. */

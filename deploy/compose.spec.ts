@@ -35,6 +35,7 @@ import {
   checkInfraProfile,
   checkPorts,
   checkPublishedPorts,
+  checkSecretFiles,
   checkStartupOrder,
   checkStopGracePeriods,
   checkTracing,
@@ -260,6 +261,14 @@ describe('docker-compose.yml', () => {
 
   it('connects each backend as the role that owns its database, and only its own', () => {
     expect(checkDatabaseRoles(backendConfigs, initScripts(compose, 'postgres', ROOT))).toEqual([]);
+  });
+
+  it("gives each app its own service keys: no app mounts another's, every key file is on its own volume", () => {
+    const apps = APPS.map((app) => app.name);
+    expect(checkSecretFiles(compose, apps, 'service-keys')).toEqual([]);
+    // One volume per app, each written by the job and mounted by that app alone.
+    for (const name of apps)
+      expect(compose.services[name]?.volumes).toEqual([`service-keys-${name}:/run/service-keys:ro`]);
   });
 
   it('uses the same ports as the config defaults and the local stack', () => {
@@ -571,6 +580,25 @@ services:
     expect(appConfig(file, app).problems).toEqual([
       'svc: sets SERVICE_PRIVATE_KEY_FILE, which its configSchema does not read',
       'svc: sets both SERVICE_PUBLIC_KEYS and SERVICE_PUBLIC_KEYS_FILE',
+    ]);
+  });
+
+  it('flags a secret volume two apps mount, and a NAME_FILE on no volume of the job that writes it', () => {
+    const file = compose(`
+services:
+  keys:
+    volumes: ["keys-a:/out/a", "keys-b:/out/b", "./local:/out/local"]
+  a:
+    volumes: ["keys-a:/run/keys:ro"]
+    environment: { SERVICE_PRIVATE_KEY_FILE: /run/keys/service.key }
+  b:
+    volumes: ["keys-a:/run/keys:ro", { type: volume, source: other, target: /run/other }]
+    environment: { SERVICE_PUBLIC_KEYS_FILE: /run/other/callers, X_FILE: /etc/x }
+`);
+    expect(checkSecretFiles(file, ['a', 'b'], 'keys')).toEqual([
+      "b: SERVICE_PUBLIC_KEYS_FILE=/run/other/callers is on no volume it mounts that keys writes",
+      "b: X_FILE=/etc/x is on no volume it mounts that keys writes",
+      "keys-a, written by keys, is mounted by a and b: each app's secrets must be its own",
     ]);
   });
 

@@ -8,9 +8,10 @@
  *     For production: put the private key in that service's secret store, nowhere else.
  *
  *   npm run keys:service -- --out <dir>
- *     the keys of every calling app of the platform as files (docker-compose.yml's
- *     service-keys job): `<caller>.key`, its SERVICE_PRIVATE_KEY (mode 0600), and
- *     `<backend>.callers`, the SERVICE_PUBLIC_KEYS of each backend (the apps that call it).
+ *     the keys of the platform as files, one directory per app with only what that app reads
+ *     (docker-compose.yml's service-keys job mounts each app's directory in that app alone):
+ *     `<dir>/<caller>/service.key`, a calling app's SERVICE_PRIVATE_KEY (mode 0600), and
+ *     `<dir>/<backend>/callers`, a backend's SERVICE_PUBLIC_KEYS (the apps that call it).
  *     Keys already there are kept, so starting the stack again does not replace them.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,11 +40,16 @@ function printKeyPair(name: string): void {
   );
 }
 
+/** A calling app's private key, in its own directory. */
+const PRIVATE_KEY_FILE = 'service.key';
+/** A backend's SERVICE_PUBLIC_KEYS, in its own directory. */
+const CALLERS_FILE = 'callers';
+
 function writeKeyFiles(dir: string): void {
-  mkdirSync(dir, { recursive: true });
   const keys = {} as ServiceKeys;
   for (const caller of SERVICE_CALLERS) {
-    const file = join(dir, `${caller}.key`);
+    mkdirSync(join(dir, caller), { recursive: true });
+    const file = join(dir, caller, PRIVATE_KEY_FILE);
     if (existsSync(file)) {
       const privateKey = readFileSync(file, 'utf8');
       keys[caller] = { privateKey, publicKey: servicePublicKeyOf(privateKey) };
@@ -56,7 +62,8 @@ function writeKeyFiles(dir: string): void {
     process.stdout.write(`wrote ${file}\n`);
   }
   for (const backend of BACKEND_NAMES) {
-    const file = join(dir, `${backend}.callers`);
+    mkdirSync(join(dir, backend), { recursive: true });
+    const file = join(dir, backend, CALLERS_FILE);
     writeFileSync(file, `${servicePublicKeysFor(backend, keys)}\n`, { mode: 0o644 });
     process.stdout.write(`wrote ${file}\n`);
   }
