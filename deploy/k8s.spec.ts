@@ -208,6 +208,23 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
     }
   });
 
+  it('reads its configuration from generated ConfigMaps: a changed value rolls the apps that read it', () => {
+    // kustomize names a generated ConfigMap `<name>-<hash of its content>` and rewrites the
+    // references; a ConfigMap written as a resource keeps its name, and pods miss its changes.
+    for (const app of APPS) {
+      const pod = findObject<Workload>(objects, 'Deployment', app.name)?.spec.template.spec;
+      const container = pod?.containers[0] as Container;
+      const names = (container.envFrom ?? []).flatMap((source) =>
+        source.configMapRef ? [source.configMapRef.name] : [],
+      );
+      expect({ app: app.name, names }).toEqual({
+        app: app.name,
+        names: expect.arrayContaining([expect.stringMatching(/^telemetry-[a-z0-9]{10}$/)]),
+      });
+      for (const name of names) expect(name).toMatch(/^[a-z-]+-[a-z0-9]{10}$/);
+    }
+  });
+
   it('runs the apps with NODE_ENV=production, as the image sets it', () => {
     expect(Object.values(configs).map((config) => config['NODE_ENV'])).toEqual(
       APPS.map(() => 'production'),
@@ -391,7 +408,7 @@ describe('the checks, on broken copies of the rendered production overlay', () =
           : entry,
       );
     container.envFrom = container.envFrom?.filter(
-      (source) => source.configMapRef?.name !== 'backend',
+      (source) => !source.configMapRef?.name.startsWith('backend-'),
     );
     (container.livenessProbe as { grpc: { port: number } }).grpc.port = 9464;
     user.spec.template.spec.terminationGracePeriodSeconds = 10;
