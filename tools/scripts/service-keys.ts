@@ -9,22 +9,30 @@
  *
  *   npm run keys:service -- --out <dir>
  *     the keys of the platform as files, one directory per app with only what that app reads
- *     (docker-compose.yml's service-keys job mounts each app's directory in that app alone):
- *     `<dir>/<caller>/service.key`, a calling app's SERVICE_PRIVATE_KEY (mode 0600), and
- *     `<dir>/<backend>/callers`, a backend's SERVICE_PUBLIC_KEYS (the apps that call it).
+ *     (docker-compose.yml's service-keys job mounts each app's directory in that app alone;
+ *     libs/testing/src/stack/service-key-files.ts).
  *     Keys already there are kept, so starting the stack again does not replace them.
+ *
+ *   npm run keys:service -- token <backend> [--keys <dir>]
+ *     `Bearer <token>`: a service token of the gateway's for <backend>, valid 5 minutes, signed
+ *     with the key `npm run start:local` keeps in .local/service-keys (or <dir>): for grpcurl,
+ *     `grpcurl -plaintext -H "authorization: $(npm run -s keys:service -- token order-service)"
+ *     127.0.0.1:50052 list`.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateServiceKeyPair, servicePublicKeyOf } from '@ecommerce/grpc';
+import { generateServiceKeyPair, ServiceTokens } from '@ecommerce/grpc';
 import {
   BACKEND_NAMES,
-  SERVICE_CALLERS,
-  type ServiceKeys,
-  servicePublicKeysFor,
+  type BackendName,
+  privateKeyFile,
+  serviceKeyFiles,
+  WORKSPACE_ROOT,
 } from '@ecommerce/testing';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+/** Where `npm run start:local` keeps its service keys. */
+const LOCAL_KEYS = join(WORKSPACE_ROOT, '.local', 'service-keys');
 
 function printKeyPair(name: string): void {
   const { privateKey, publicKey } = generateServiceKeyPair();
@@ -40,44 +48,39 @@ function printKeyPair(name: string): void {
   );
 }
 
-/** A calling app's private key, in its own directory. */
-const PRIVATE_KEY_FILE = 'service.key';
-/** A backend's SERVICE_PUBLIC_KEYS, in its own directory. */
-const CALLERS_FILE = 'callers';
-
-function writeKeyFiles(dir: string): void {
-  const keys = {} as ServiceKeys;
-  for (const caller of SERVICE_CALLERS) {
-    mkdirSync(join(dir, caller), { recursive: true });
-    const file = join(dir, caller, PRIVATE_KEY_FILE);
-    if (existsSync(file)) {
-      const privateKey = readFileSync(file, 'utf8');
-      keys[caller] = { privateKey, publicKey: servicePublicKeyOf(privateKey) };
-      process.stdout.write(`kept ${file}\n`);
-      continue;
-    }
-    keys[caller] = generateServiceKeyPair();
-    writeFileSync(file, keys[caller].privateKey, { mode: 0o600 });
-    chmodSync(file, 0o600);
-    process.stdout.write(`wrote ${file}\n`);
+async function printToken(backend: string, dir: string): Promise<void> {
+  if (!BACKEND_NAMES.includes(backend as BackendName))
+    fail(`no backend ${backend}: one of ${BACKEND_NAMES.join(', ')}`);
+  let key: string;
+  try {
+    key = readFileSync(privateKeyFile(dir, 'gateway'), 'utf8');
+  } catch {
+    fail(`no gateway key in ${dir}: start the platform with npm run start:local first`);
   }
-  for (const backend of BACKEND_NAMES) {
-    mkdirSync(join(dir, backend), { recursive: true });
-    const file = join(dir, backend, CALLERS_FILE);
-    writeFileSync(file, `${servicePublicKeysFor(backend, keys)}\n`, { mode: 0o644 });
-    process.stdout.write(`wrote ${file}\n`);
-  }
+  process.stdout.write(`${await new ServiceTokens('gateway', key).authorization(backend)}\n`);
 }
 
-function main(args: string[]): void {
-  const out = args.indexOf('--out');
-  if (out >= 0 && args[out + 1]) return writeKeyFiles(args[out + 1] as string);
-  const [name] = args;
-  if (args.length === 1 && name && SERVICE_NAME.test(name)) return printKeyPair(name);
-  process.stderr.write(
-    'usage: npm run keys:service -- <service-name>   |   npm run keys:service -- --out <dir>\n',
-  );
+function fail(message: string): never {
+  process.stderr.write(`keys:service: ${message}\n`);
   process.exit(2);
 }
 
-main(process.argv.slice(2));
+async function main(args: string[]): Promise<void> {
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const out = option('--out');
+  if (out) {
+    serviceKeyFiles(out, (line) => process.stdout.write(`${line}\n`));
+    return;
+  }
+  const [first, second] = args;
+  if (first === 'token' && second) return printToken(second, option('--keys') ?? LOCAL_KEYS);
+  if (args.length === 1 && first && SERVICE_NAME.test(first)) return printKeyPair(first);
+  fail(
+    'usage: npm run keys:service -- <service-name> | --out <dir> | token <backend> [--keys <dir>]',
+  );
+}
+
+void main(process.argv.slice(2));

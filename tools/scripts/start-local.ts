@@ -5,7 +5,8 @@
  * started it. `-- --replicas 2` (or `REPLICAS=2`) starts two processes of every app, each
  * on its own ports (see REPLICA_PORT_STEP).
  */
-import { BACKEND_NAMES, grpcAddress, Stack } from '@ecommerce/testing';
+import { join } from 'node:path';
+import { BACKEND_NAMES, grpcAddress, serviceKeyFiles, Stack, WORKSPACE_ROOT } from '@ecommerce/testing';
 import { startLocalMail, type LocalMail } from '../mail/inbox';
 import { replicasOption } from './replicas';
 import { npmRun, prepareStack, step, stopKafka } from './run';
@@ -44,10 +45,11 @@ async function main(): Promise<void> {
     ({ startedKafka } = await prepareStack(env));
     step('build the apps');
     await npmRun('build', env);
-    // Stack.start generates this run's service keys: the apps get them in their env, and
-    // they are written nowhere.
+    // The callers' service keys, generated on the first run and kept (git-ignored, mode 0600)
+    // so that `npm run keys:service -- token <backend>` can sign a token for grpcurl.
+    const serviceKeys = serviceKeyFiles(join(WORKSPACE_ROOT, '.local', 'service-keys'));
     step('start the apps');
-    stack = await Stack.start({ env, replicas }, (app) => app.echo());
+    stack = await Stack.start({ env, replicas, serviceKeys }, (app) => app.echo());
   } catch (error) {
     console.error(`\nstart:local failed: ${error instanceof Error ? error.message : String(error)}`);
     await stop(1);
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
       `  readiness    ${each('/health/ready')}`,
       '  gRPC (health for anyone; every other call, reflection too, needs a service token):',
       ...backends,
+      '    grpcurl -plaintext -H "authorization: $(npm run -s keys:service -- token order-service)" 127.0.0.1:50052 list',
       `  mail inbox   ${mail.inbox}`,
       replicas > 1 ? '  logs         .local/logs/<app>.log, <app>-2.log, ...' : '  logs         .local/logs/<app>.log',
       'Ctrl-C stops everything.',

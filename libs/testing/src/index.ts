@@ -6,6 +6,7 @@
 export * from './stack/processes';
 export * from './stack/stack';
 export * from './stack/stack-runner';
+export * from './stack/service-key-files';
 export * from './stack/backend-boot';
 export * from './stack/committed-keys';
 export * from './stack/redis-server';
