@@ -2,7 +2,7 @@ import type { GrpcOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
 import { ReflectionService } from '@grpc/reflection';
 import type { GrpcHealth } from './health';
-import { grpcServerProtoOptions, type ProtoService, type SharedProtoApi } from '@ecommerce/contracts';
+import { grpcProtoOptions, grpcServerProtoOptions, type ProtoService, type SharedProtoApi } from '@ecommerce/contracts';
 
 export interface GrpcServerParams {
   /** Which service's proto package to serve. */
@@ -26,7 +26,9 @@ export function grpcServerOptions(params: GrpcServerParams): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
-      ...grpcServerProtoOptions([params.service, ...(params.shared ?? [])]),
+      ...(params.shared?.length
+        ? grpcServerProtoOptions([params.service, ...params.shared])
+        : grpcProtoOptions(params.service)),
       url: `${params.host}:${params.port}`,
       gracefulShutdown: true,
       onLoadPackageDefinition: (definition, server) => {
