@@ -96,7 +96,7 @@ describe('npm run dlq: what it prints', () => {
     replayOutcome: 'HANDLED',
     failedAt: '2026-01-01T00:00:00.000Z',
     error: 'x'.repeat(100),
-    replayCount: 1,
+    replays: 1,
     headers: { ce_id: 'msg-1' },
   };
 

@@ -128,7 +128,7 @@ export interface DeadLetter {
   status: string;
   failedAt: string;
   error: string;
-  replayCount: number;
+  replays: number;
   replayedBy?: string;
   replayOutcome?: string;
   discardReason?: string;
@@ -154,7 +154,7 @@ export function listTable(page: {
       (letter.eventType ?? '').replace(/^.*\./, ''),
       letter.replayOutcome ? `${letter.status} (${letter.replayOutcome})` : letter.status,
       letter.failedAt,
-      String(letter.replayCount),
+      String(letter.replays),
       clip(letter.error, 60),
     ]);
   }

@@ -30,7 +30,9 @@ interface DeadLetter {
   messageId?: string;
   status: 'WAITING' | 'REPLAYED' | 'DISCARDED';
   error: string;
-  replayCount: number;
+  replays: number;
+  value?: Record<string, unknown>;
+  headers?: Record<string, string>;
   replayedBy?: string;
   replayOutcome?: string;
   discardReason?: string;
@@ -149,20 +151,24 @@ describe('dead letters through the admin routes', () => {
       service: 'notification',
       topic: TOPICS.orderEvents,
       status: 'WAITING',
-      replayCount: 0,
+      replays: 0,
     });
     expect(letter.id).toMatch(/^notification\./);
     expect(letter.error).toMatch(/erased_users/);
     expect(notificationsFor(await notificationsOf(customer), sent.orderId)).toEqual([]);
+    const shown = await show(letter.id);
+    expect(shown.value).toMatchObject({ orderId: sent.orderId, userId: customer.id });
+    expect(shown.headers).toMatchObject({ ce_id: sent.id });
+    expect(Object.keys(shown.headers ?? {}).filter((name) => name.startsWith('dlt_'))).toEqual([]);
 
     const replayed = await api()
       .post(`${ROUTE}/${letter.id}/replay`)
       .set(await admin())
-      .expect(200);
+      .expect(202);
     expect(replayed.body).toMatchObject({
       id: letter.id,
       status: 'REPLAYED',
-      replayCount: 1,
+      replays: 1,
       replayedBy: adminId,
     });
     await waitFor(
@@ -181,7 +187,7 @@ describe('dead letters through the admin routes', () => {
     await api()
       .post(`${ROUTE}/${letter.id}/replay`)
       .set(await admin())
-      .expect(200);
+      .expect(202);
     await waitFor(
       'the second replay to be seen as a duplicate',
       async () => (await show(letter.id)).replayOutcome === 'DUPLICATE',
@@ -191,7 +197,7 @@ describe('dead letters through the admin routes', () => {
     expect(
       notificationsFor(await notificationsOf(customer), sent.orderId).map((n) => n.type),
     ).toEqual(['ORDER_CONFIRMED']);
-    expect(await show(letter.id)).toMatchObject({ status: 'REPLAYED', replayCount: 2 });
+    expect(await show(letter.id)).toMatchObject({ status: 'REPLAYED', replays: 2 });
     expect(await deadLetterOf(sent.id, `service=notification&status=WAITING`)).toBeUndefined();
   });
 
@@ -255,6 +261,14 @@ describe('dead letters through the admin routes', () => {
         .send({ reason: 'again' }),
       409,
     );
+    // Replaying everything that waits on the topic leaves the discarded one alone.
+    const all = await api()
+      .post(`${ROUTE}/replay`)
+      .set(await admin())
+      .send({ service: 'notification', topic: TOPICS.orderEvents })
+      .expect(202);
+    expect(all.body.replayed).not.toContain(id);
+    expect(await show(id)).toMatchObject({ status: 'DISCARDED', replays: 0 });
   });
 
   it('is for admins only: 401 without a token, 403 with a customer’s', async () => {

@@ -113,13 +113,17 @@ export class DeadLettersController {
   }
 
   @Post('replay')
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiOperation({
     summary: 'Replay every waiting dead letter, optionally of one service or topic (admin)',
     description: 'At most 500 per service per call: call again while some are waiting.',
   })
   @Validate({ body: replayAllBody })
-  @ApiJson(200, replayAllResponseSchema, 'the dead letters replayed')
+  @ApiJson(
+    202,
+    replayAllResponseSchema,
+    'the dead letters replayed: their messages are on their way back',
+  )
   @ApiProblems(400, 401, 403)
   async replayAll(
     @CurrentUser() user: AuthenticatedUser,
@@ -140,7 +144,7 @@ export class DeadLettersController {
   }
 
   @Post(':id/replay')
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiOperation({
     summary: 'Replay one dead letter onto its original topic (admin)',
     description:
@@ -148,7 +152,11 @@ export class DeadLettersController {
       'The consumer’s inbox deduplicates on ce_id: replaying a message it handled changes nothing. 409 for a discarded one.',
   })
   @Validate({ params: deadLetterIdParams })
-  @ApiJson(200, deadLetterSchema, 'the dead letter, REPLAYED')
+  @ApiJson(
+    202,
+    deadLetterSchema,
+    'the dead letter, REPLAYED: its message is on its way back to its topic',
+  )
   @ApiProblems(400, 401, 403, 404, 409)
   async replay(
     @CurrentUser() user: AuthenticatedUser,

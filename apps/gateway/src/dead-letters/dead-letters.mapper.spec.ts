@@ -1,4 +1,4 @@
-import { deadLettersV1 } from '@ecommerce/contracts';
+import { deadLettersV1, encodeEvent } from '@ecommerce/contracts';
 import { byNewest, parseDeadLetterId, toDeadLetter, toProtoStatus } from './dead-letters.mapper';
 import { deadLetterIdSchema } from './dead-letters.schemas';
 
@@ -48,7 +48,7 @@ describe('toDeadLetter', () => {
       error: 'boom',
       failedAt: '2026-01-01T00:00:00.000Z',
       status: 'WAITING',
-      replayCount: 0,
+      replays: 0,
     });
   });
 
@@ -71,6 +71,22 @@ describe('toDeadLetter', () => {
       headers: { ce_id: 'msg-1' },
       payloadBase64: 'AQI=',
     });
+    // Two bytes that are no OrderConfirmed: nothing decoded to show.
+    expect(shown.value).toBeUndefined();
+  });
+
+  it('decodes the payload of a type this build knows', () => {
+    const confirmed = {
+      orderId: 'order-1',
+      userId: 'user-1',
+      totalCents: 5,
+      currency: 'EUR',
+      confirmedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const payload = Buffer.from(encodeEvent('OrderConfirmed', confirmed));
+    expect(toDeadLetter('notification', letter({ payload }), { withMessage: true }).value).toEqual(
+      confirmed,
+    );
   });
 
   it('maps the status filter back to the proto enum', () => {

@@ -1,4 +1,4 @@
-import { deadLettersV1 } from '@ecommerce/contracts';
+import { deadLettersV1, eventByType } from '@ecommerce/contracts';
 import type { DeadLetterService } from '../backends/backends';
 import {
   DEAD_LETTER_STATUSES,
@@ -51,16 +51,34 @@ export function toDeadLetter(
     error: letter.error,
     failedAt: letter.failedAt,
     status: fromProtoStatus(letter.status),
-    replayCount: letter.replayCount,
+    replays: letter.replayCount,
     ...(letter.replayedAt ? { replayedAt: letter.replayedAt } : {}),
     ...(letter.replayedBy ? { replayedBy: letter.replayedBy } : {}),
     ...(outcome ? { replayOutcome: outcome } : {}),
     ...(letter.discardedAt ? { discardedAt: letter.discardedAt } : {}),
     ...(letter.discardedBy ? { discardedBy: letter.discardedBy } : {}),
     ...(letter.discardReason ? { discardReason: letter.discardReason } : {}),
-    ...(withMessage
-      ? { headers: letter.headers, payloadBase64: Buffer.from(letter.payload).toString('base64') }
-      : {}),
+    ...(withMessage ? message(letter) : {}),
+  };
+}
+
+/** Its headers, its payload as sent, and decoded as its `ce_type` when this build knows it and it decodes. */
+function message(
+  letter: deadLettersV1.DeadLetter,
+): Pick<DeadLetterResponse, 'headers' | 'value' | 'payloadBase64'> {
+  const payload = Buffer.from(letter.payload);
+  let value: Record<string, unknown> | undefined;
+  try {
+    value = eventByType(letter.eventType)?.codec.decode(payload) as
+      | Record<string, unknown>
+      | undefined;
+  } catch {
+    // A poison message: its bytes are all there is to show.
+  }
+  return {
+    headers: letter.headers,
+    ...(value ? { value } : {}),
+    payloadBase64: payload.toString('base64'),
   };
 }
 

@@ -75,7 +75,7 @@ export const deadLetterSchema = responseSchema(
     error: z.string().describe('the last error'),
     failedAt: z.iso.datetime(),
     status: z.enum(DEAD_LETTER_STATUSES),
-    replayCount: z.number().int(),
+    replays: z.number().int().describe('how many times it was replayed'),
     replayedAt: z.iso.datetime().optional(),
     replayedBy: z.string().optional().describe('the user id of the admin who replayed it last'),
     replayOutcome: z
@@ -91,7 +91,16 @@ export const deadLetterSchema = responseSchema(
       .record(z.string(), z.string())
       .optional()
       .describe('its original headers (GET /:id only)'),
-    payloadBase64: z.string().optional().describe('its protobuf payload, base64 (GET /:id only)'),
+    value: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'its payload decoded as its ce_type (GET /:id only; absent when it does not decode)',
+      ),
+    payloadBase64: z
+      .string()
+      .optional()
+      .describe('its protobuf payload as sent, base64 (GET /:id only)'),
   }),
 );
 export type DeadLetterResponse = z.output<typeof deadLetterSchema>;
