@@ -2,7 +2,12 @@ import type { GrpcOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
 import { ReflectionService } from '@grpc/reflection';
 import type { GrpcHealth } from './health';
-import { grpcProtoOptions, grpcServerProtoOptions, type ProtoService, type SharedProtoApi } from '@ecommerce/contracts';
+import {
+  grpcProtoOptions,
+  grpcServerProtoOptions,
+  type ProtoService,
+  type SharedProtoApi,
+} from '@ecommerce/contracts';
 
 export interface GrpcServerParams {
   /** Which service's proto package to serve. */

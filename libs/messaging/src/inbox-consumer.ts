@@ -113,12 +113,19 @@ export function createInboxHandler<Tx extends SqlExecutor>(
           const inserted = await tx.$executeRawUnsafe(INSERT_INBOX, inboxName, event.id);
           const replayed = deps.indexDeadLetters && REPLAY_HEADER.of in message.headers;
           if (inserted === 0) {
-            if (replayed) await DeadLetterStore.recordReplayOutcome(tx, message.headers, inboxName, 'DUPLICATE');
+            if (replayed)
+              await DeadLetterStore.recordReplayOutcome(
+                tx,
+                message.headers,
+                inboxName,
+                'DUPLICATE',
+              );
             return 'duplicate' as const;
           }
           handlerRan = true;
           await handler.handle(tx, event);
-          if (replayed) await DeadLetterStore.recordReplayOutcome(tx, message.headers, inboxName, 'HANDLED');
+          if (replayed)
+            await DeadLetterStore.recordReplayOutcome(tx, message.headers, inboxName, 'HANDLED');
           return 'handled' as const;
         });
         logger.debug({ ...origin(message), id: event.id, type: event.type, outcome }, outcome);

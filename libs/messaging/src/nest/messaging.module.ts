@@ -109,7 +109,11 @@ export class Messaging
       // A service that consumes replays its dead letters through the outbox, so it runs the relay.
       ...(options.publishes || consumes ? { databaseUrl: config.DATABASE_URL } : {}),
       ...(consumes
-        ? { deadLetters: new DeadLetterStore(database as TransactionRunner<SqlExecutor & SqlQuerier> & SqlQuerier & SqlExecutor) }
+        ? {
+            deadLetters: new DeadLetterStore(
+              database as TransactionRunner<SqlExecutor & SqlQuerier> & SqlQuerier & SqlExecutor,
+            ),
+          }
         : {}),
       consumers: consumers.map(({ groupId, topics, kafkaConsumer }) => ({
         groupId,
@@ -169,8 +173,9 @@ export class MessagingModule {
     const deadLetters = {
       provide: DeadLetterStore,
       inject: [DATABASE],
-      useFactory: (database: SqlExecutor & SqlQuerier & TransactionRunner<SqlExecutor & SqlQuerier>) =>
-        new DeadLetterStore(database),
+      useFactory: (
+        database: SqlExecutor & SqlQuerier & TransactionRunner<SqlExecutor & SqlQuerier>,
+      ) => new DeadLetterStore(database),
     };
     return {
       module: MessagingModule,
@@ -182,7 +187,11 @@ export class MessagingModule {
         ...(options.publishes ? [outbox] : []),
         ...(consumes ? [deadLetters] : []),
       ],
-      exports: [Messaging, ...(options.publishes ? [Outbox] : []), ...(consumes ? [DeadLetterStore] : [])],
+      exports: [
+        Messaging,
+        ...(options.publishes ? [Outbox] : []),
+        ...(consumes ? [DeadLetterStore] : []),
+      ],
     };
   }
 }
