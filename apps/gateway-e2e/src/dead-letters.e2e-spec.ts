@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { EVENTS, TOPICS } from '@ecommerce/contracts';
-import { KafkaTestBus, waitFor } from '@ecommerce/testing';
+import { KafkaTestBus, waitFor, WORKSPACE_ROOT } from '@ecommerce/testing';
 import {
   admin,
   api,
@@ -58,6 +61,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await bus?.close();
 });
+
+/** `npm run dlq -- <args>` against this stack's gateway, as its admin: exit code and output. */
+async function dlq(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const userService = stack.state.apps['user-service'].env;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      join(WORKSPACE_ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(WORKSPACE_ROOT, 'tools', 'dlq', 'cli.ts'), ...args],
+      {
+        env: {
+          ...process.env,
+          GATEWAY_URL: stack.gatewayUrls[0],
+          ADMIN_EMAIL: userService['ADMIN_EMAIL'],
+          ADMIN_PASSWORD: userService['ADMIN_PASSWORD'],
+        },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
 
 async function deadLetterOf(
   messageId: string,
@@ -261,6 +287,19 @@ describe('dead letters through the admin routes', () => {
         .send({ reason: 'again' }),
       409,
     );
+    // The same through `npm run dlq`: a table, and the problem's detail with a failing exit code.
+    const listed = await dlq(
+      'list',
+      '--service',
+      'notification',
+      '--status',
+      'DISCARDED',
+      '--limit',
+      '100',
+    );
+    expect(listed).toMatchObject({ code: 0, stdout: expect.stringContaining(id) });
+    const refused = await dlq('replay', id);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/409 .*discarded/) });
     // Replaying everything that waits on the topic leaves the discarded one alone.
     const all = await api()
       .post(`${ROUTE}/replay`)
