@@ -63,6 +63,7 @@ import {
   datasources,
   type MetricCatalog,
   promqlMetricNames,
+  seriesNames,
 } from './observability-checks';
 
 /**
@@ -141,7 +142,13 @@ const METRICS: MetricCatalog = {
     'messages_dead_lettered_total',
     'notification_delivery_attempts_total',
   ],
-  gauges: ['outbox_backlog_messages', 'kafka_consumer_lag', 'notifications', 'notification_oldest_pending_age_seconds'],
+  gauges: [
+    'outbox_backlog_messages',
+    'kafka_consumer_lag',
+    'dead_letters_waiting',
+    'notifications',
+    'notification_oldest_pending_age_seconds',
+  ],
   histograms: [
     'http_server_request_duration_seconds',
     'grpc_server_handling_seconds',
@@ -382,11 +389,12 @@ describe('the metric catalog', () => {
     grpcServerRecorder(registry);
     grpcClientRecorder(registry);
     httpMetricsHooks(registry);
-    // Both gauges read at scrape time only; nothing is scraped here.
+    // The gauges read at scrape time only; nothing is scraped here.
     messagingMetrics(registry, {
       relay: () => undefined,
       kafka: { admin: () => ({}) as never },
       consumers: [{ groupId: 'group', topics: ['topic'] }],
+      deadLetters: { waitingByTopic: () => Promise.reject(new Error('not scraped')) },
     });
     new SagaMetrics(registry);
     new DeliveryMetrics(registry, { backlog: () => Promise.reject(new Error('not scraped')) } as never, { LOG_LEVEL: 'info' } as never);
@@ -444,6 +452,24 @@ describe('the observability provisioning', () => {
       'order-service': 'order-service:9464',
     });
     expect(checkScrapeTargets(config, compose, scrapeAddresses)).toEqual([]);
+  });
+
+  it('loads every alerting rule file it names, mounted where it reads it, each alert on metrics the apps export', () => {
+    const config = parseYaml(read('deploy/prometheus/prometheus.yml')) as { rule_files?: string[] };
+    expect(config.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
+    expect(mountTarget(compose, 'prometheus', 'deploy/prometheus/alerts.yml')).toBe('/etc/prometheus/alerts.yml');
+    const rules = parseYaml(read('deploy/prometheus/alerts.yml')) as {
+      groups: { name: string; rules: { alert: string; expr: string; for?: string }[] }[];
+    };
+    const alerts = rules.groups.flatMap((group) => group.rules);
+    expect(alerts.map((rule) => rule.alert)).toContain('DeadLettersWaiting');
+    const known = seriesNames(METRICS);
+    for (const rule of alerts) {
+      expect({ alert: rule.alert, unknown: promqlMetricNames(rule.expr).filter((name) => !known.has(name)) }).toEqual({
+        alert: rule.alert,
+        unknown: [],
+      });
+    }
   });
 
   it('provisions Prometheus (the default) and Jaeger as Grafana data sources, on their compose services', () => {

@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESSAGING_MIGRATION_EXTRAS_SQL, MESSAGING_PRISMA_MODELS } from '@ecommerce/messaging';
+import {
+  DEAD_LETTER_MIGRATION_EXTRAS_SQL,
+  DEAD_LETTER_PRISMA_MODEL,
+  MESSAGING_MIGRATION_EXTRAS_SQL,
+  MESSAGING_PRISMA_MODELS,
+} from '@ecommerce/messaging';
 import { SERVICES } from '../db/services';
 import { serviceProject } from './project';
 
@@ -39,15 +44,28 @@ describe.each(SERVICES)("the messaging models in %s's schema.prisma", (service) 
     );
   });
 
+  const migrations = () =>
+    readdirSync(project.migrationsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) =>
+        readFileSync(join(project.migrationsDir, entry.name, 'migration.sql'), 'utf8'),
+      );
+
   if (declared.includes('OutboxMessage')) {
     it('has the outbox index and NOTIFY trigger in a migration', () => {
-      const migrations = readdirSync(project.migrationsDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
-        .map((entry) =>
-          readFileSync(join(project.migrationsDir, entry.name, 'migration.sql'), 'utf8'),
-        );
       const extras = squash(MESSAGING_MIGRATION_EXTRAS_SQL);
-      expect(migrations.some((sql) => squash(sql).includes(extras))).toBe(true);
+      expect(migrations().some((sql) => squash(sql).includes(extras))).toBe(true);
+    });
+  }
+
+  if (declared.includes('InboxMessage')) {
+    it('consumes, so keeps its dead letters as the library has them, and has an outbox to replay them', () => {
+      expect(modelBlock(schema, 'DeadLetter')).toBe(
+        modelBlock(DEAD_LETTER_PRISMA_MODEL, 'DeadLetter'),
+      );
+      expect(declared).toContain('OutboxMessage');
+      const extras = squash(DEAD_LETTER_MIGRATION_EXTRAS_SQL);
+      expect(migrations().some((sql) => squash(sql).includes(extras))).toBe(true);
     });
   }
 });

@@ -20,6 +20,11 @@ const ROUTES = [
   ['get', '/api/v1/orders/{id}/timeline'],
   ['get', '/api/v1/orders/{id}/payment'],
   ['get', '/api/v1/notifications'],
+  ['get', '/api/v1/admin/dead-letters'],
+  ['get', '/api/v1/admin/dead-letters/{id}'],
+  ['post', '/api/v1/admin/dead-letters/replay'],
+  ['post', '/api/v1/admin/dead-letters/{id}/replay'],
+  ['post', '/api/v1/admin/dead-letters/{id}/discard'],
 ] as const;
 
 interface Operation {

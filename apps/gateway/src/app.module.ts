@@ -4,6 +4,7 @@ import { LoggingModule, MetricsModule } from '@ecommerce/observability';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { BackendsModule } from './backends/backends.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { HealthModule } from './health/health.module';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
@@ -34,6 +35,7 @@ export class AppModule {
         ProductsModule,
         OrdersModule,
         NotificationsModule,
+        DeadLettersModule,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -12,7 +12,7 @@ void bootstrapGrpcService({
   name: SERVICE_NAME,
   config: loadConfigOrExit(SERVICE_NAME, configSchema),
   module: AppModule,
-  grpc: { service: 'inventory' },
+  grpc: { service: 'inventory', shared: ['deadLetters'] },
   // SERVING while the database answers, the demo catalog is in place and the saga's
   // messaging runs.
   readiness: [PrismaService, CatalogSeeder, Messaging],

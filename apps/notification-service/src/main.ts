@@ -11,7 +11,7 @@ void bootstrapGrpcService({
   name: SERVICE_NAME,
   config: loadConfigOrExit(SERVICE_NAME, configSchema),
   module: AppModule,
-  grpc: { service: 'notification' },
+  grpc: { service: 'notification', shared: ['deadLetters'] },
   // SERVING while the database answers and the events are being consumed. Not the SMTP
   // server: while it is down, notifications are recorded and wait to be delivered.
   readiness: [PrismaService, Messaging],

@@ -11,7 +11,7 @@ void bootstrapGrpcService({
   name: SERVICE_NAME,
   config: loadConfigOrExit(SERVICE_NAME, configSchema),
   module: AppModule,
-  grpc: { service: 'order' },
+  grpc: { service: 'order', shared: ['deadLetters'] },
   // SERVING while the database answers and the outbox relay and the consumer of the
   // participants' replies run.
   readiness: [PrismaService, Messaging],

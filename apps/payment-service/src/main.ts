@@ -11,7 +11,7 @@ void bootstrapGrpcService({
   name: SERVICE_NAME,
   config: loadConfigOrExit(SERVICE_NAME, configSchema),
   module: AppModule,
-  grpc: { service: 'payment' },
+  grpc: { service: 'payment', shared: ['deadLetters'] },
   // SERVING while the database answers and the saga's commands are being consumed.
   readiness: [PrismaService, Messaging],
 });

@@ -10,6 +10,7 @@
  * | orderV1, orderEventsV1 | ecommerce.order.v1 |
  * | paymentV1, paymentEventsV1 | ecommerce.payment.v1 |
  * | notificationV1 | ecommerce.notification.v1 |
+ * | deadLettersV1 | ecommerce.deadletters.v1 (served by every consuming backend) |
  */
 export * as commonV1 from './gen/ecommerce/common/v1/pagination';
 export * as userV1 from './gen/ecommerce/user/v1/user_service';
@@ -21,6 +22,7 @@ export * as orderEventsV1 from './gen/ecommerce/order/v1/events';
 export * as paymentV1 from './gen/ecommerce/payment/v1/payment_service';
 export * as paymentEventsV1 from './gen/ecommerce/payment/v1/events';
 export * as notificationV1 from './gen/ecommerce/notification/v1/notification_service';
+export * as deadLettersV1 from './gen/ecommerce/deadletters/v1/dead_letter_service';
 export * from './topics';
 export * from './events';
 export * from './proto-path';

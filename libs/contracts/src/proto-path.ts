@@ -2,6 +2,10 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Options } from '@grpc/proto-loader';
 import {
+  DEAD_LETTER_SERVICE_NAME,
+  ECOMMERCE_DEADLETTERS_V1_PACKAGE_NAME,
+} from './gen/ecommerce/deadletters/v1/dead_letter_service';
+import {
   ECOMMERCE_INVENTORY_V1_PACKAGE_NAME,
   INVENTORY_SERVICE_NAME,
 } from './gen/ecommerce/inventory/v1/inventory_service';
@@ -35,6 +39,37 @@ export const PROTO_FILES = {
 } as const;
 
 export type ProtoService = keyof typeof PROTO_FILES;
+
+/**
+ * The gRPC APIs several backends serve besides their own, relative to {@link protoRoot}:
+ * `deadLetters` is served by every backend that consumes Kafka (@ecommerce/messaging).
+ */
+export const SHARED_PROTO_FILES = {
+  deadLetters: 'ecommerce/deadletters/v1/dead_letter_service.proto',
+} as const;
+
+export type SharedProtoApi = keyof typeof SHARED_PROTO_FILES;
+
+/** A service's own API or a shared one. */
+export type GrpcApi = ProtoService | SharedProtoApi;
+
+const SHARED_PROTO_PACKAGES: Readonly<Record<SharedProtoApi, string>> = {
+  deadLetters: ECOMMERCE_DEADLETTERS_V1_PACKAGE_NAME,
+};
+
+/** Each shared API's fully-qualified gRPC service name. */
+export const SHARED_GRPC_SERVICE_NAMES: Readonly<Record<SharedProtoApi, string>> = {
+  deadLetters: `${ECOMMERCE_DEADLETTERS_V1_PACKAGE_NAME}.${DEAD_LETTER_SERVICE_NAME}`,
+};
+
+function isShared(api: GrpcApi): api is SharedProtoApi {
+  return Object.hasOwn(SHARED_PROTO_FILES, api);
+}
+
+/** The fully-qualified gRPC service name of a service's own API or a shared one. */
+export function grpcServiceName(api: GrpcApi): string {
+  return isShared(api) ? SHARED_GRPC_SERVICE_NAMES[api] : GRPC_SERVICE_NAMES[api];
+}
 
 /** Each service's proto package (what Nest's `package` option takes). */
 export const PROTO_PACKAGES: Readonly<Record<ProtoService, string>> = {
@@ -130,11 +165,28 @@ export interface GrpcProtoOptions {
  * service, e.g. `ClientsModule.register([{ name, transport: Transport.GRPC,
  * options: { ...grpcProtoOptions('order'), url } }])`.
  */
-export function grpcProtoOptions(service: ProtoService): GrpcProtoOptions {
+export function grpcProtoOptions(service: GrpcApi): GrpcProtoOptions {
   const root = protoRoot();
   return {
-    package: PROTO_PACKAGES[service],
-    protoPath: join(root, PROTO_FILES[service]),
+    package: isShared(service) ? SHARED_PROTO_PACKAGES[service] : PROTO_PACKAGES[service],
+    protoPath: join(root, isShared(service) ? SHARED_PROTO_FILES[service] : PROTO_FILES[service]),
     loader: { ...GRPC_LOADER_OPTIONS, includeDirs: [root] },
+  };
+}
+
+/** What a server that serves several APIs passes to Nest: their packages and files, in one. */
+export interface GrpcServerProtoOptions {
+  package: string[];
+  protoPath: string[];
+  loader: Options & { includeDirs: string[] };
+}
+
+/** {@link grpcProtoOptions} of a service's own API plus the shared ones it serves too. */
+export function grpcServerProtoOptions(apis: readonly GrpcApi[]): GrpcServerProtoOptions {
+  const each = apis.map(grpcProtoOptions);
+  return {
+    package: each.map((options) => options.package),
+    protoPath: each.map((options) => options.protoPath),
+    loader: { ...GRPC_LOADER_OPTIONS, includeDirs: [protoRoot()] },
   };
 }

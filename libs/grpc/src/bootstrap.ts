@@ -11,7 +11,7 @@ import {
   onShutdownSignal,
   type ReadinessCheck,
 } from '@ecommerce/observability';
-import { GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
+import { GRPC_SERVICE_NAMES, type ProtoService, type SharedProtoApi } from '@ecommerce/contracts';
 import { GrpcHealth } from './health';
 import { grpcServerOptions } from './server-options';
 import { serviceAuthInterceptor } from './service-auth-interceptor';
@@ -20,6 +20,11 @@ import { ServiceTokenVerifier } from './service-tokens';
 export interface GrpcServiceDefinition {
   /** Which service's proto package to serve. */
   service: ProtoService;
+  /**
+   * Shared APIs it serves too: `['deadLetters']` for a service that consumes Kafka (its
+   * controller comes with `MessagingModule`). Behind the same service-token check.
+   */
+  shared?: readonly SharedProtoApi[];
 }
 
 export interface BootstrapOptions {

@@ -13,7 +13,7 @@ import {
 } from 'cockatiel';
 import type { Registry } from 'prom-client';
 import { lastValueFrom, type Observable } from 'rxjs';
-import { grpcProtoOptions, GRPC_SERVICE_NAMES, type ProtoService } from '@ecommerce/contracts';
+import { type GrpcApi, grpcProtoOptions, grpcServiceName, type ProtoService } from '@ecommerce/contracts';
 import { type GrpcCallRecorder, grpcClientRecorder, secondsSince } from '@ecommerce/observability';
 import { SERVICE_TOKEN_METADATA, type ServiceTokens } from './service-tokens';
 import { grpcChannel } from './channel';
@@ -65,6 +65,8 @@ export interface GrpcClientOptions {
   resilience?: ResilienceOptions;
   /** Where every attempt that reaches the network is counted and timed. */
   metrics?: Registry;
+  /** The API to call, when not the backend's own: a shared one it serves too (`deadLetters`). */
+  api?: GrpcApi;
 }
 
 export interface CallSettings {
@@ -93,21 +95,23 @@ export class ResilientGrpcClient<T extends object> {
   private readonly record?: GrpcCallRecorder;
   private readonly credentials: ServiceTokens | null;
   private readonly audience: string;
+  private readonly api: GrpcApi;
   readonly options: ResilienceOptions;
 
   /** `addresses`: the backend's one address, or one per replica (round robin over them). */
   constructor(
     readonly service: ProtoService,
     addresses: string | readonly string[],
-    { credentials, resilience: options = DEFAULT_RESILIENCE, metrics }: GrpcClientOptions,
+    { credentials, resilience: options = DEFAULT_RESILIENCE, metrics, api = service }: GrpcClientOptions,
   ) {
     this.options = options;
+    this.api = api;
     this.credentials = credentials;
     this.audience = backendServiceName(service);
     this.record = metrics ? grpcClientRecorder(metrics) : undefined;
     const channel = grpcChannel(addresses);
-    this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(service), url: channel.target, channelOptions: channel.options });
-    this.client = this.proxy.getService<T>(GRPC_SERVICE_NAMES[service].split('.').pop() as string);
+    this.proxy = new ClientGrpcProxy({ ...grpcProtoOptions(api), url: channel.target, channelOptions: channel.options });
+    this.client = this.proxy.getService<T>(grpcServiceName(api).split('.').pop() as string);
     const breaker = circuitBreaker(handleWhen(isOutage), {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
@@ -151,7 +155,7 @@ export class ResilientGrpcClient<T extends object> {
 
   private async timed<R>(method: string, started: bigint, attempt: Promise<R>): Promise<R> {
     const record = (code: number | undefined) =>
-      this.record?.({ service: GRPC_SERVICE_NAMES[this.service], method: pascalCase(method), code, seconds: secondsSince(started) });
+      this.record?.({ service: grpcServiceName(this.api), method: pascalCase(method), code, seconds: secondsSince(started) });
     try {
       const response = await attempt;
       record(status.OK);

@@ -37,6 +37,14 @@ describe('grpcServerOptions', () => {
     });
   });
 
+  it('serves the shared APIs it is given besides its own, from one proto load', () => {
+    const shared = grpcServerOptions({ ...params, reflection: false, shared: ['deadLetters'] });
+    expect(shared.options).toMatchObject({
+      package: ['ecommerce.order.v1', 'ecommerce.deadletters.v1'],
+      protoPath: [grpcProtoOptions('order').protoPath, grpcProtoOptions('deadLetters').protoPath],
+    });
+  });
+
   it('adds the standard health service, backed by the GrpcHealth given, and server reflection', async () => {
     const proto = grpcProtoOptions('order');
     const definition = loadSync(proto.protoPath, proto.loader);

@@ -2,11 +2,18 @@ import type { GrpcOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
 import { ReflectionService } from '@grpc/reflection';
 import type { GrpcHealth } from './health';
-import { grpcProtoOptions, type ProtoService } from '@ecommerce/contracts';
+import {
+  grpcProtoOptions,
+  grpcServerProtoOptions,
+  type ProtoService,
+  type SharedProtoApi,
+} from '@ecommerce/contracts';
 
 export interface GrpcServerParams {
   /** Which service's proto package to serve. */
   service: ProtoService;
+  /** Shared APIs served besides its own, e.g. `deadLetters` by every backend that consumes Kafka. */
+  shared?: readonly SharedProtoApi[];
   host: string;
   port: number;
   health: GrpcHealth;
@@ -24,7 +31,9 @@ export function grpcServerOptions(params: GrpcServerParams): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
-      ...grpcProtoOptions(params.service),
+      ...(params.shared?.length
+        ? grpcServerProtoOptions([params.service, ...params.shared])
+        : grpcProtoOptions(params.service)),
       url: `${params.host}:${params.port}`,
       gracefulShutdown: true,
       onLoadPackageDefinition: (definition, server) => {

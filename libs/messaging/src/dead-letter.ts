@@ -50,7 +50,8 @@ export function deadLetter(
   };
 }
 
-function errorText(error: unknown): string {
+/** An error's message, or its name when it has none. */
+export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
 }

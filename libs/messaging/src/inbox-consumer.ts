@@ -13,6 +13,7 @@ import pino from 'pino';
 import { type RetryPolicy, backoffDelay, retryPolicy } from './backoff';
 import type { SqlExecutor, TransactionRunner } from './database';
 import { deadLetter } from './dead-letter';
+import { DeadLetterStore, REPLAY_HEADER, recordDeadLetter } from './dead-letter-store';
 import { type ReceivedEnvelope, isPoisonMessageError, readEnvelope } from './envelope';
 import {
   type EventHandler,
@@ -37,6 +38,11 @@ export interface InboxHandlerDeps<Tx extends SqlExecutor> {
   inboxName: string;
   retry: RetryPolicy;
   logger: KafkaLogger;
+  /**
+   * Record each dead letter in the `dead_letter` table before it goes to `<topic>.dlt`, so it
+   * can be listed, replayed and discarded (DeadLetterStore). The table must exist.
+   */
+  indexDeadLetters?: boolean;
 }
 
 /**
@@ -52,7 +58,11 @@ export function createInboxHandler<Tx extends SqlExecutor>(
   const { db, producer, registry, inboxName, retry, logger } = deps;
 
   async function sendToDeadLetterTopic(message: ConsumedMessage, error: unknown) {
-    const letter = deadLetter(message, error, inboxName);
+    const failedAt = new Date();
+    // First the index, then the topic: a crash in between dead-letters the message again on
+    // its next delivery, and the index keeps one row for it.
+    if (deps.indexDeadLetters) await recordDeadLetter(db, message, error, inboxName, failedAt);
+    const letter = deadLetter(message, error, inboxName, failedAt);
     await producer.send(letter.topic, [letter.message]);
     logger.error(
       { ...origin(message), deadLetterTopic: letter.topic, error: String(error) },
@@ -101,9 +111,21 @@ export function createInboxHandler<Tx extends SqlExecutor>(
       try {
         const outcome = await db.$transaction(async (tx) => {
           const inserted = await tx.$executeRawUnsafe(INSERT_INBOX, inboxName, event.id);
-          if (inserted === 0) return 'duplicate' as const;
+          const replayed = deps.indexDeadLetters && REPLAY_HEADER.of in message.headers;
+          if (inserted === 0) {
+            if (replayed)
+              await DeadLetterStore.recordReplayOutcome(
+                tx,
+                message.headers,
+                inboxName,
+                'DUPLICATE',
+              );
+            return 'duplicate' as const;
+          }
           handlerRan = true;
           await handler.handle(tx, event);
+          if (replayed)
+            await DeadLetterStore.recordReplayOutcome(tx, message.headers, inboxName, 'HANDLED');
           return 'handled' as const;
         });
         logger.debug({ ...origin(message), id: event.id, type: event.type, outcome }, outcome);
@@ -153,6 +175,8 @@ export interface InboxConsumerOptions<Tx extends SqlExecutor> {
   logger?: KafkaLogger;
   /** Passed to `createConsumer` from @ecommerce/kafka. */
   kafkaConsumer?: Omit<ConsumerOptions, 'groupId' | 'topics' | 'handler'>;
+  /** Record dead letters in the `dead_letter` table (default true): see {@link InboxHandlerDeps.indexDeadLetters}. */
+  indexDeadLetters?: boolean;
   /** Told what became of each message once it is done with (its offset about to be committed): for metrics. */
   onOutcome?: (outcome: InboxOutcome, message: ConsumedMessage) => void;
 }
@@ -181,6 +205,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
       inboxName: options.inboxName ?? options.groupId,
       retry: retryPolicy(options.retry),
       logger: options.logger ?? pino({ name: options.groupId }),
+      indexDeadLetters: options.indexDeadLetters ?? true,
     });
     this.consumer = createConsumer(options.kafka, {
       ...options.kafkaConsumer,

@@ -9,6 +9,23 @@ export {
 export type { SqlExecutor, TransactionRunner } from './database';
 export { DLT_ERROR_MAX_LENGTH, DLT_HEADER, deadLetter, type DeadLetter } from './dead-letter';
 export {
+  DEAD_LETTER_STATUSES,
+  DeadLetterStore,
+  REPLAY_ALL_LIMIT,
+  REPLAY_HEADER,
+  deadLetterErrors,
+  originalHeaders,
+  recordDeadLetter,
+  replayMessage,
+  type DeadLetterErrorCode,
+  type DeadLetterListQuery,
+  type DeadLetterPage,
+  type DeadLetterRecord,
+  type DeadLetterStatus,
+  type ReplayOutcome,
+  type SqlQuerier,
+} from './dead-letter-store';
+export {
   CE_SPEC_VERSION,
   HEADER,
   PROTOBUF_CONTENT_TYPE,
@@ -58,6 +75,9 @@ export {
   type ServiceMessagingParts,
 } from './service-messaging';
 export {
+  DEAD_LETTER_MIGRATION_EXTRAS_SQL,
+  DEAD_LETTER_PRISMA_MODEL,
+  DEAD_LETTER_TABLE_SQL,
   MESSAGING_MIGRATION_EXTRAS_SQL,
   MESSAGING_PRISMA_MODELS,
   MESSAGING_SCHEMA_SQL,
@@ -73,3 +93,4 @@ export {
 } from './trace-context';
 export { createUuidV7Generator, uuidv7 } from './uuid-v7';
 export * from './nest/messaging.module';
+export { DeadLettersGrpcController } from './nest/dead-letters.grpc-controller';

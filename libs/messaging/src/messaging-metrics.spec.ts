@@ -133,3 +133,37 @@ describe('messagingMetrics', () => {
     expect(log.warn).toHaveBeenCalledTimes(2); // once for the lag, once for the backlog
   });
 });
+
+describe('dead_letters_waiting', () => {
+  it('counts the waiting dead letters per topic at scrape time, 0 for a consumed topic with none', async () => {
+    const registry = createMetricsRegistry('test');
+    const waiting = new Map([['payment.commands.v1', 3]]);
+    messagingMetrics(registry, {
+      consumers: [{ groupId: 'payment-service', topics: ['payment.commands.v1', 'inventory.events.v1'] }],
+      deadLetters: { waitingByTopic: async () => waiting },
+      logger: logger(),
+    });
+
+    expect(await value(registry, 'dead_letters_waiting', { topic: 'payment.commands.v1' })).toBe(3);
+    expect(await value(registry, 'dead_letters_waiting', { topic: 'inventory.events.v1' })).toBe(0);
+
+    waiting.clear();
+    expect(await value(registry, 'dead_letters_waiting', { topic: 'payment.commands.v1' })).toBe(0);
+  });
+
+  it('keeps its last values when the database does not answer', async () => {
+    const registry = createMetricsRegistry('test');
+    let fail = false;
+    const log = logger();
+    messagingMetrics(registry, {
+      consumers: [{ groupId: 'g', topics: ['t'] }],
+      deadLetters: { waitingByTopic: async () => (fail ? Promise.reject(new Error('db down')) : new Map([['t', 2]])) },
+      logger: log,
+    });
+    expect(await value(registry, 'dead_letters_waiting', { topic: 't' })).toBe(2);
+
+    fail = true;
+    expect(await value(registry, 'dead_letters_waiting', { topic: 't' })).toBe(2);
+    expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ error: 'Error: db down' }), expect.stringContaining('dead letters waiting'));
+  });
+});

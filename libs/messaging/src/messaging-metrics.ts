@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
 import { type ConsumerGroupTopics, type PartitionLag, readConsumerLag } from './consumer-lag';
+import type { DeadLetterStore } from './dead-letter-store';
 import type { InboxOutcome } from './inbox-consumer';
 import type { OutboxRelay } from './outbox-relay';
 
@@ -17,6 +18,8 @@ export interface MessagingMetricsSources {
   kafka?: Pick<Kafka, 'admin'>;
   /** The consumer groups whose lag is `kafka_consumer_lag`. */
   consumers?: readonly ConsumerGroupTopics[];
+  /** The service's dead letters: `dead_letters_waiting{topic}`, counted at scrape time. */
+  deadLetters?: Pick<DeadLetterStore, 'waitingByTopic'>;
   logger?: KafkaLogger;
   /** Default {@link METRICS_READ_TIMEOUT_MS}. */
   timeoutMs?: number;
@@ -33,7 +36,9 @@ export interface MessagingMetrics {
  * - `kafka_consumer_lag{group,topic,partition}`: high watermark minus committed offset, read
  *   from the broker at scrape time;
  * - `messages_consumed_total{topic,outcome}` and `messages_dead_lettered_total{topic}`, from
- *   the inbox consumers' `onOutcome`.
+ *   the inbox consumers' `onOutcome`;
+ * - `dead_letters_waiting{topic}`: dead letters neither replayed nor discarded, counted in the
+ *   service's `dead_letter` table at scrape time (0 for each consumed topic with none).
  *
  * A scrape never hangs on a slow database or broker: each read gives up after `timeoutMs`,
  * the gauge keeps its last values, and the failure is logged once until a read succeeds.
@@ -45,7 +50,7 @@ export interface MessagingMetrics {
 export function messagingMetrics(registry: Registry, sources: MessagingMetricsSources): MessagingMetrics {
   const logger = sources.logger ?? pino({ name: 'messaging-metrics' });
   const timeoutMs = sources.timeoutMs ?? METRICS_READ_TIMEOUT_MS;
-  const { relay, kafka, consumers = [] } = sources;
+  const { relay, kafka, consumers = [], deadLetters } = sources;
 
   if (relay) {
     const currentRelay = typeof relay === 'function' ? relay : () => relay;
@@ -74,6 +79,23 @@ export function messagingMetrics(registry: Registry, sources: MessagingMetricsSo
         for (const { group, topic, partition, lag: value } of lags) {
           this.set({ group, topic, partition: String(partition) }, value);
         }
+      },
+    });
+  }
+
+  if (deadLetters) {
+    const waiting = timeBoxed('dead letters waiting', timeoutMs, logger, () => deadLetters.waitingByTopic());
+    const consumedTopics = [...new Set(consumers.flatMap(({ topics }) => topics))];
+    gauge(registry, {
+      name: 'dead_letters_waiting',
+      help: 'Dead letters neither replayed nor discarded yet, by the topic they came from',
+      labelNames: ['topic'],
+      async collect() {
+        const counts = await waiting();
+        if (!counts) return;
+        this.reset();
+        for (const topic of consumedTopics) this.set({ topic }, 0);
+        for (const [topic, count] of counts) this.set({ topic }, count);
       },
     });
   }

@@ -8,6 +8,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { SqlExecutor, TransactionRunner } from './database';
+import type { DeadLetterStore } from './dead-letter-store';
 import type { EventHandler } from './handler-registry';
 import { InboxConsumer, type InboxConsumerOptions } from './inbox-consumer';
 import { messagingMetrics, type MessagingMetrics } from './messaging-metrics';
@@ -45,6 +46,8 @@ export interface ServiceMessagingOptions<Tx extends SqlExecutor> {
   /** The inbox consumers to run, each with its own group; none for a service that only publishes. */
   consumers?: readonly ServiceConsumerOptions<Tx>[];
   logger: KafkaLogger;
+  /** The service's dead letters: their waiting count per topic is the `dead_letters_waiting` gauge. */
+  deadLetters?: Pick<DeadLetterStore, 'waitingByTopic'>;
   /** Where `messagingMetrics` registers the outbox backlog, consumer lag and outcome counters. */
   registry: Registry;
   /** Between two background tries to start ({@link ServiceMessaging.start}); default 2 s. */
@@ -166,6 +169,7 @@ export class ServiceMessaging<Tx extends SqlExecutor = SqlExecutor> {
       ...(options.databaseUrl !== undefined ? { relay: () => this.parts?.relay } : {}),
       kafka: this.kafka,
       consumers: consumers.map(({ groupId, topics }) => ({ groupId, topics })),
+      ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
       logger: this.logger,
     });
   }

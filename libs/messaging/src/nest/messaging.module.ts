@@ -14,9 +14,11 @@ import { DATABASE } from '@ecommerce/database';
 import { createLogger, MetricsRegistry, type ReadinessCheck } from '@ecommerce/observability';
 import { withAfterCommit } from '../after-commit';
 import type { SqlExecutor, TransactionRunner } from '../database';
+import { DeadLetterStore, type SqlQuerier } from '../dead-letter-store';
 import type { InboxConsumerOptions } from '../inbox-consumer';
 import { Outbox } from '../outbox';
 import { type ConsumerHandlers, ServiceMessaging } from '../service-messaging';
+import { DeadLettersGrpcController } from './dead-letters.grpc-controller';
 
 /**
  * A capability's Kafka entry point (`orders/orders.consumer.ts`...): it registers the handlers
@@ -48,7 +50,11 @@ export interface MessagingModuleOptions {
    * in the transaction of the change, and the outbox relay publishes them.
    */
   publishes: boolean;
-  /** The inbox consumers it runs; none for a service that only publishes. */
+  /**
+   * The inbox consumers it runs; none for a service that only publishes. With consumers, the
+   * service also keeps its dead letters (`dead_letter`), serves DeadLetterService over gRPC and
+   * runs the outbox relay (replays go through the outbox), so its schema needs both tables.
+   */
   consumers?: readonly ConsumerDefinition[];
   /** What must be ready before the consumers join their groups (e.g. reference data seeded). */
   startAfter?: readonly Type<ReadinessCheck>[];
@@ -88,6 +94,7 @@ export class Messaging
     registry: MetricsRegistry,
     private readonly moduleRef: ModuleRef,
   ) {
+    const consumes = (options.consumers ?? []).length > 0;
     const { service } = options;
     // Handlers may act once their transaction commits (`afterCommit`): count, wake a sender.
     const db = withAfterCommit(database);
@@ -99,7 +106,15 @@ export class Messaging
     this.messaging = new ServiceMessaging({
       service,
       brokers: config.KAFKA_BROKERS,
-      ...(options.publishes ? { databaseUrl: config.DATABASE_URL } : {}),
+      // A service that consumes replays its dead letters through the outbox, so it runs the relay.
+      ...(options.publishes || consumes ? { databaseUrl: config.DATABASE_URL } : {}),
+      ...(consumes
+        ? {
+            deadLetters: new DeadLetterStore(
+              database as TransactionRunner<SqlExecutor & SqlQuerier> & SqlQuerier & SqlExecutor,
+            ),
+          }
+        : {}),
       consumers: consumers.map(({ groupId, topics, kafkaConsumer }) => ({
         groupId,
         topics,
@@ -152,15 +167,31 @@ export class MessagingModule {
   static forService(options: MessagingModuleOptions): DynamicModule {
     // `ce_source` of everything the service publishes is its name.
     const outbox = { provide: Outbox, useValue: new Outbox({ source: options.service }) };
+    // What a service's consumers dead-letter is operable over gRPC (DeadLetterService): serve
+    // it with `grpc: { shared: ['deadLetters'] }` in bootstrapGrpcService.
+    const consumes = (options.consumers ?? []).length > 0;
+    const deadLetters = {
+      provide: DeadLetterStore,
+      inject: [DATABASE],
+      useFactory: (
+        database: SqlExecutor & SqlQuerier & TransactionRunner<SqlExecutor & SqlQuerier>,
+      ) => new DeadLetterStore(database),
+    };
     return {
       module: MessagingModule,
       global: true,
+      controllers: consumes ? [DeadLettersGrpcController] : [],
       providers: [
         { provide: OPTIONS, useValue: options },
         Messaging,
         ...(options.publishes ? [outbox] : []),
+        ...(consumes ? [deadLetters] : []),
       ],
-      exports: [Messaging, ...(options.publishes ? [Outbox] : [])],
+      exports: [
+        Messaging,
+        ...(options.publishes ? [Outbox] : []),
+        ...(consumes ? [DeadLetterStore] : []),
+      ],
     };
   }
 }

@@ -1,7 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { grpcProtoOptions, type ProtoService } from '@ecommerce/contracts';
-import { generateServiceKeyPair, GrpcHealthClient, ServiceTokens } from '@ecommerce/grpc';
+import { Client } from 'pg';
+import { deadLettersV1, grpcProtoOptions, type ProtoService } from '@ecommerce/contracts';
+import {
+  DEFAULT_RESILIENCE,
+  generateServiceKeyPair,
+  GrpcHealthClient,
+  ResilientGrpcClient,
+  ServiceTokens,
+} from '@ecommerce/grpc';
 import { AppProcess, freePort, waitFor, waitForServing } from './processes';
 import { metricValue, scrape } from '../metrics/prometheus';
 import { appEnv, type BackendName, serviceCredentials } from './stack';
@@ -210,6 +218,63 @@ export function describeBackendBoot(name: BackendName, grpcServiceName: string):
       expect(metricValue(after, 'process_cpu_user_seconds_total', { service: name })).toBeGreaterThan(0);
       expect((await fetch(`${metricsUrl}/nope`)).status).toBe(404);
     });
+
+    // Every backend that consumes keeps its dead letters and serves them (libs/messaging).
+    if (name !== 'user-service') {
+      it('serves DeadLetterService over its own dead letters, behind the service token, with a status for each refusal', async () => {
+        const { app, address, metricsUrl } = await start();
+        await waitForServing(address, 30_000, app);
+        const service = name.replace(/-service$/, '') as ProtoService;
+        const deadLetters = (credentials: ServiceTokens | null) => {
+          const client = new ResilientGrpcClient<deadLettersV1.DeadLetterServiceClient>(service, address, {
+            credentials,
+            api: 'deadLetters',
+            resilience: { ...DEFAULT_RESILIENCE, retries: 0 },
+          });
+          clients.push(client);
+          return client;
+        };
+        const codeOf = (call: Promise<unknown>) =>
+          call.then(
+            () => 'OK',
+            (error: { code?: grpc.status }) => grpc.status[error.code ?? grpc.status.UNKNOWN],
+          );
+        const topic = `boot-it-${randomUUID()}`;
+        const [waiting, discarded] = [randomUUID(), randomUUID()];
+        const db = new Client({ connectionString: appEnv(name)['DATABASE_URL'] });
+        await db.connect();
+        try {
+          await db.query(
+            `INSERT INTO dead_letter (id, consumer, topic, "partition", "offset", message_key, payload, headers, error, failed_at, status)
+             VALUES ($1, 'c', $3, 0, 1, 'k', '\\x00', '{}', 'boom', now(), 'WAITING'),
+                    ($2, 'c', $3, 0, 2, 'k', '\\x00', '{}', 'boom', now(), 'DISCARDED')`,
+            [waiting, discarded, topic],
+          );
+          const client = deadLetters(serviceCredentials());
+          const page = await client.call('listDeadLetters', {
+            topic,
+            status: deadLettersV1.DeadLetterStatus.UNSPECIFIED,
+            page: 1,
+            limit: 10,
+          });
+          expect(page.data.map((letter) => letter.id).sort()).toEqual([waiting, discarded].sort());
+          expect(page.waitingByTopic[topic]).toBe(1);
+          expect(await codeOf(client.call('getDeadLetter', { id: 'not-a-uuid' }))).toBe('INVALID_ARGUMENT');
+          expect(await codeOf(client.call('getDeadLetter', { id: randomUUID() }))).toBe('NOT_FOUND');
+          expect(await codeOf(client.call('replayDeadLetter', { id: discarded, requestedBy: 'admin' }))).toBe(
+            'FAILED_PRECONDITION',
+          );
+          expect(await codeOf(client.call('discardDeadLetter', { id: waiting, reason: ' ', requestedBy: 'admin' }))).toBe(
+            'INVALID_ARGUMENT',
+          );
+          expect(await codeOf(deadLetters(null).call('getDeadLetter', { id: waiting }))).toBe('UNAUTHENTICATED');
+          expect(metricValue(await scrape(`${metricsUrl}/metrics`), 'dead_letters_waiting', { topic })).toBe(1);
+        } finally {
+          await db.query('DELETE FROM dead_letter WHERE topic = $1', [topic]).catch(() => undefined);
+          await db.end();
+        }
+      });
+    }
 
     it('stops on SIGTERM: health goes away and the process exits 0', async () => {
       const { app, address, client } = await start();
