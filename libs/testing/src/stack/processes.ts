@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { GrpcHealthClient } from '@ecommerce/grpc';
@@ -156,14 +156,44 @@ export async function waitForServing(address: string, timeoutMs = 30_000, app?: 
   }
 }
 
-/** A TCP port that was free a moment ago, for tests that run a second copy of something. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/** Ports {@link freePort} handed out in this process: never the same one twice. */
+const handedOut = new Set<number>();
+/** Where {@link freePort} looks first: above the well-known and registered ports most servers use. */
+const FREE_PORT_FLOOR = 20_000;
+
+/**
+ * A port nothing listens on, for a process about to bind it. Picked below the kernel's
+ * ephemeral range (`/proc/sys/net/ipv4/ip_local_port_range`): a port `listen(0)` hands out
+ * comes from that range, which is also where every outgoing connection gets its local port
+ * (a Kafka or Postgres client of the stack), so between this check and the app's bind such
+ * a connection could take it, and the app would fail with EADDRINUSE. Below the range only
+ * another listener can take it, and the port is checked to have none.
+ */
+export async function freePort(): Promise<number> {
+  const ceiling = ephemeralPortFloor() - 1;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = FREE_PORT_FLOOR + Math.floor(Math.random() * (ceiling - FREE_PORT_FLOOR + 1));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${FREE_PORT_FLOOR} and ${ceiling} after 200 tries`);
+}
+
+/** The first port of the kernel's ephemeral range; 32768 where it cannot be read, or is too low to leave room below. */
+function ephemeralPortFloor(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > FREE_PORT_FLOOR + 1_000 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
   });
 }
