@@ -68,7 +68,7 @@ const WARM_UP_RUNS = 3;
  * CI's two shared cores that does not hold: the saga is CPU-bound there (the machine is 97–99%
  * busy in every run, and a run's throughput is two cores over its CPU per order, which each
  * report line shows), and a second set of processes costs CPU of its own (its warm-up, its idle
- * timers, half-size batches in a burst), so two replicas carried 0.68–0.94× of one (best of
+ * timers, half-size batches in a burst), so two replicas carried 0.68–0.95× of one (best of
  * three runs each; docs/performance.md has the breakdown). With a core per replica the second
  * adds capacity instead. What this bound catches is replicas that queue on each other (a lock
  * both wait for, a rebalance that never settles, a relay that stops publishing): that halves
