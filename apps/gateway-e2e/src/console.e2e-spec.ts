@@ -92,7 +92,9 @@ describe('the console', () => {
     for (const label of ['Stock reserved', 'Payment captured', 'Order confirmed']) {
       await steps().getByText(label).waitFor();
     }
-    await steps().locator('li.done', { hasText: 'Confirmation email' }).waitFor({ timeout: 15_000 });
+    await steps()
+      .locator('li.done', { hasText: 'Confirmation email' })
+      .waitFor({ timeout: 15_000 });
     await page.getByText(/^Saga took /).waitFor();
     expect(await page.getByRole('heading', { name: 'Compensation' }).count()).toBe(0);
     await screenshot(page, 'console-explorer-confirmed');
@@ -111,7 +113,9 @@ describe('the console', () => {
     for (const label of ['Payment declined', 'Stock released', 'Order cancelled']) {
       await steps().getByText(label).waitFor();
     }
-    await steps().locator('li.done', { hasText: 'Cancellation email' }).waitFor({ timeout: 15_000 });
+    await steps()
+      .locator('li.done', { hasText: 'Cancellation email' })
+      .waitFor({ timeout: 15_000 });
     expect(await steps().getByText('Payment captured').count()).toBe(0);
     await screenshot(page, 'console-explorer-compensation');
   });
