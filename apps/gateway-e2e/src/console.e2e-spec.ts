@@ -42,6 +42,8 @@ afterAll(async () => {
 beforeEach(async () => {
   // A phone-sized screen: the console must be usable there.
   page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+  // What a click or a page load needs; the waits for a saga's outcome say their own.
+  page.setDefaultTimeout(10_000);
 });
 
 afterEach(async () => {

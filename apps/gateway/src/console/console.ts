@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '../config';
@@ -23,7 +24,13 @@ export function setUpConsole(
   fastify.get(`${CONSOLE_PATH}config.json`, (_request, reply) => {
     void reply.header('cache-control', 'no-cache').send(settings);
   });
-  // decorateReply: false, as Swagger UI registers the same plugin for /docs.
-  app.useStaticAssets({ root, prefix: CONSOLE_PATH, decorateReply: false, redirect: true });
+  // The page itself at /console and /console/ (one route: the router ignores a trailing slash,
+  // which the static plugin's wildcard does not expect), read on each request so a rebuild shows.
+  fastify.get(CONSOLE_PATH.slice(0, -1), async (_request, reply) => {
+    const page = await readFile(join(root, 'index.html'));
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+  });
+  // Its assets. decorateReply: false, as Swagger UI registers the same plugin for /docs.
+  app.useStaticAssets({ root, prefix: CONSOLE_PATH, decorateReply: false, index: false });
   return true;
 }
