@@ -1,4 +1,4 @@
-import { drawSaga, formatDuration, jaegerSearchUrl, NOTIFICATION_STEP } from './saga';
+import { drawSaga, formatDuration, jaegerSearchUrl, NOTIFICATION_STEP, sagaAsOf } from './saga';
 
 const createdAt = '2026-12-04T10:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(createdAt) + ms).toISOString();
@@ -60,6 +60,30 @@ describe('drawSaga', () => {
       label: 'Confirmation email',
     });
     expect(drawing.steps.at(-1)?.at).toBeUndefined();
+  });
+});
+
+describe('sagaAsOf', () => {
+  it('shows a finished saga as it stood after its first steps, PENDING again', () => {
+    const timeline = [
+      { step: 'ORDER_CREATED', status: 'PENDING' as const, at: at(0) },
+      { step: 'INVENTORY_RESERVED', status: 'PENDING' as const, at: at(100) },
+      { step: 'PAYMENT_CAPTURED', status: 'PENDING' as const, at: at(200) },
+      { step: 'ORDER_CONFIRMED', status: 'CONFIRMED' as const, at: at(300) },
+    ];
+    const order = { status: 'CONFIRMED' as const, createdAt, updatedAt: at(300) };
+    const shown = sagaAsOf(order, timeline, 2);
+    expect(shown.order.status).toBe('PENDING');
+    expect(
+      drawSaga(shown.order, shown.timeline).steps.map((s) => [s.step, s.at !== undefined]),
+    ).toEqual([
+      ['ORDER_CREATED', true],
+      ['INVENTORY_RESERVED', true],
+      ['PAYMENT_CAPTURED', false],
+      ['ORDER_CONFIRMED', false],
+    ]);
+    expect(sagaAsOf(order, timeline, 0).timeline).toHaveLength(1);
+    expect(sagaAsOf(order, timeline, 4).order.status).toBe('CONFIRMED');
   });
 });
 

@@ -97,3 +97,16 @@ export function jaegerSearchUrl(jaegerUrl: string, orderId: string): string {
   const tags = encodeURIComponent(JSON.stringify({ 'order.id': orderId }));
   return `${jaegerUrl.replace(/\/+$/, '')}/search?service=order-service&tags=${tags}&lookback=2d`;
 }
+
+/**
+ * The order and its timeline as they stood after the first `count` steps (at least one): to
+ * step through a saga that has run, at a reader's pace.
+ */
+export function sagaAsOf<O extends Pick<Order, 'status'>>(
+  order: O,
+  timeline: TimelineStep[],
+  count: number,
+): { order: O; timeline: TimelineStep[] } {
+  const shown = timeline.slice(0, Math.max(1, count));
+  return { order: { ...order, status: shown.at(-1)?.status ?? order.status }, timeline: shown };
+}

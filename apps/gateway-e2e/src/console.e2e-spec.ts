@@ -101,6 +101,18 @@ describe('the console', () => {
     expect(await page.getByRole('heading', { name: 'Compensation' }).count()).toBe(0);
     await screenshot(page, 'console-explorer-confirmed');
 
+    // Stepping back through the saga that ran: as it stood after two steps, PENDING again.
+    const all = await page.getByText(/^All \d+ steps$/).textContent();
+    for (let shown = Number(/\d+/.exec(all ?? '')?.[0]); shown > 2; shown--) {
+      await page.getByRole('button', { name: 'Previous step' }).click();
+    }
+    await page.getByText(/^After step 2 of \d+$/).waitFor();
+    await page.locator('.summary').getByText('PENDING').waitFor();
+    await steps().locator('li.waiting', { hasText: 'Payment captured' }).waitFor();
+    await screenshot(page, 'console-explorer-mid-saga');
+    await page.getByRole('button', { name: 'Live' }).click();
+    await page.locator('.summary').getByText('CONFIRMED').waitFor();
+
     await page.getByRole('link', { name: 'My orders' }).click();
     await page.getByRole('link', { name: orderId.slice(0, 8) }).waitFor();
   });

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api, type ConsoleConfig, money, type Order, type TimelineStep, type User } from '../api';
-import { type DrawnStep, drawSaga, formatDuration, jaegerSearchUrl, type Service } from '../saga';
+import {
+  type DrawnStep,
+  drawSaga,
+  formatDuration,
+  jaegerSearchUrl,
+  sagaAsOf,
+  type Service,
+} from '../saga';
 import { errorText, Notice, StatusBadge } from './Status';
 
 const POLL_MS = 500;
@@ -23,6 +30,8 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
   const [config, setConfig] = useState<ConsoleConfig>({});
   const [error, setError] = useState<string>();
   const [tick, setTick] = useState(0);
+  /** Stepping through: how many steps are shown, or undefined for all of them, live. */
+  const [asOf, setAsOf] = useState<number>();
 
   useEffect(() => void api.config().then(setConfig), []);
 
@@ -74,8 +83,11 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
     );
   if (!seen) return <Notice error={error} message="Loading the saga…" />;
 
-  const { order, timeline, notifiedAt } = seen;
-  const drawing = drawSaga(order, timeline, notifiedAt);
+  const { order: live, timeline: all, notifiedAt } = seen;
+  const total = all.length;
+  const stepping = asOf !== undefined && asOf < total;
+  const { order, timeline } = stepping ? sagaAsOf(live, all, asOf) : { order: live, timeline: all };
+  const drawing = drawSaga(order, timeline, stepping ? undefined : notifiedAt);
   const cancel = async () => {
     try {
       await api.cancel(order.id);
@@ -90,7 +102,7 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
       <h1 id="saga-title">Saga of order {order.id.slice(0, 8)}</h1>
       <div className="summary" aria-live="polite">
         <StatusBadge status={order.status} />
-        {order.cancellationReason && (
+        {order.status === 'CANCELLED' && order.cancellationReason && (
           <span>
             Cancellation reason: <strong>{order.cancellationReason}</strong>
           </span>
@@ -104,13 +116,35 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
             Trace in Jaeger
           </a>
         )}
-        {order.status !== 'CANCELLED' && order.userId === user.id && (
+        {live.status !== 'CANCELLED' && !stepping && order.userId === user.id && (
           <button type="button" onClick={() => void cancel()}>
             Cancel order
           </button>
         )}
       </div>
       <Notice error={error} />
+      <div className="toolbar" role="group" aria-label="Step through the saga">
+        <button
+          type="button"
+          disabled={(stepping ? asOf : total) <= 1}
+          onClick={() => setAsOf((stepping ? asOf : total) - 1)}
+        >
+          Previous step
+        </button>
+        <button
+          type="button"
+          disabled={!stepping}
+          onClick={() => setAsOf(stepping && asOf + 1 < total ? asOf + 1 : undefined)}
+        >
+          Next step
+        </button>
+        <button type="button" disabled={!stepping} onClick={() => setAsOf(undefined)}>
+          Live
+        </button>
+        <span aria-live="polite">
+          {stepping ? `After step ${asOf} of ${total}` : `All ${total} steps`}
+        </span>
+      </div>
       <div className="lanes" aria-hidden="true">
         {LANES.map((lane) => (
           <span key={lane}>{lane}</span>
