@@ -1,4 +1,11 @@
-import { drawSaga, formatDuration, jaegerSearchUrl, NOTIFICATION_STEP, sagaAsOf } from './saga';
+import {
+  drawSaga,
+  formatDuration,
+  jaegerSearchUrl,
+  NOTIFICATION_STEP,
+  sagaAsOf,
+  sagaInProgress,
+} from './saga';
 
 const createdAt = '2026-12-04T10:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(createdAt) + ms).toISOString();
@@ -84,6 +91,18 @@ describe('sagaAsOf', () => {
     ]);
     expect(sagaAsOf(order, timeline, 0).timeline).toHaveLength(1);
     expect(sagaAsOf(order, timeline, 4).order.status).toBe('CONFIRMED');
+  });
+});
+
+describe('sagaInProgress', () => {
+  const created = { step: 'ORDER_CREATED', status: 'PENDING' as const, at: at(0) };
+  const confirmed = { step: 'ORDER_CONFIRMED', status: 'CONFIRMED' as const, at: at(300) };
+  it('is while PENDING, and while a CONFIRMED order is being cancelled', () => {
+    expect(sagaInProgress({ status: 'PENDING' }, [created])).toBe(true);
+    expect(sagaInProgress({ status: 'CONFIRMED' }, [created, confirmed])).toBe(false);
+    const requested = { step: 'CANCELLATION_REQUESTED', status: 'CONFIRMED' as const, at: at(900) };
+    expect(sagaInProgress({ status: 'CONFIRMED' }, [created, confirmed, requested])).toBe(true);
+    expect(sagaInProgress({ status: 'CANCELLED' }, [created, confirmed, requested])).toBe(false);
   });
 });
 

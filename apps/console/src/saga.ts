@@ -110,3 +110,14 @@ export function sagaAsOf<O extends Pick<Order, 'status'>>(
   const shown = timeline.slice(0, Math.max(1, count));
   return { order: { ...order, status: shown.at(-1)?.status ?? order.status }, timeline: shown };
 }
+
+/**
+ * Whether the saga still moves: the order is PENDING, or it is CONFIRMED with a cancellation
+ * recorded (its refund and stock release are under way, then it ends CANCELLED).
+ */
+export function sagaInProgress(order: Pick<Order, 'status'>, timeline: TimelineStep[]): boolean {
+  if (order.status === 'PENDING') return true;
+  return (
+    order.status === 'CONFIRMED' && timeline.some(({ step }) => STEPS[step]?.kind !== 'forward')
+  );
+}

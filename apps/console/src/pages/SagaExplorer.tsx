@@ -6,6 +6,7 @@ import {
   formatDuration,
   jaegerSearchUrl,
   sagaAsOf,
+  sagaInProgress,
   type Service,
 } from '../saga';
 import { errorText, Notice, StatusBadge } from './Status';
@@ -45,7 +46,7 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
         const [order, timeline] = await Promise.all([api.order(orderId), api.timeline(orderId)]);
         let notifiedAt: string | undefined;
         // Only the owner reads their notifications (API.md): an admin sees the saga without them.
-        if (order.status !== 'PENDING' && order.userId === user.id) {
+        if (!sagaInProgress(order, timeline) && order.userId === user.id) {
           const type = order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED';
           const notification = (await api.notifications()).data.find(
             (n) => n.orderId === orderId && n.type === type,
@@ -55,12 +56,13 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
         if (stopped) return;
         setSeen({ order, timeline, notifiedAt });
         setError(undefined);
-        if (order.status !== 'PENDING') endedAt ??= Date.now();
-        const waiting =
-          order.status === 'PENDING' ||
-          (notifiedAt === undefined &&
-            order.userId === user.id &&
-            Date.now() - (endedAt ?? 0) < NOTIFICATION_WAIT_MS);
+        const moving = sagaInProgress(order, timeline);
+        if (!moving) endedAt ??= Date.now();
+        const awaitingEmail =
+          notifiedAt === undefined &&
+          order.userId === user.id &&
+          Date.now() - (endedAt ?? 0) < NOTIFICATION_WAIT_MS;
+        const waiting = moving || awaitingEmail;
         if (waiting) timer = setTimeout(() => void poll(), POLL_MS);
       } catch (e) {
         if (stopped) return;
