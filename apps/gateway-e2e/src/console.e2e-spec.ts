@@ -20,6 +20,7 @@ import {
  */
 
 const SAGA_TIMEOUT_MS = 30_000;
+const WIDE = { width: 1100, height: 720 };
 let browser: Browser;
 let page: Page;
 let product: { id: string; name: string };
@@ -79,6 +80,8 @@ describe('the console', () => {
   });
 
   it('a new customer registers, places an order and watches its saga reach CONFIRMED', async () => {
+    // A wide screen here: the explorer draws a lane per service (README's screenshots).
+    await page.setViewportSize(WIDE);
     await page.goto(consoleUrl('#/account'));
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByLabel('Name').fill('Browser customer');
@@ -119,6 +122,7 @@ describe('the console', () => {
 
   it('a declined payment is drawn as its compensation, with the cancellation reason', async () => {
     const customer = await newCustomer('console-declined');
+    await page.setViewportSize(WIDE);
     await logIn(customer.email, customer.password);
     await placeOrder('pm_card_chargeDeclined');
     await page.getByRole('heading', { name: 'Compensation' }).waitFor({ timeout: SAGA_TIMEOUT_MS });
@@ -169,7 +173,7 @@ describe('the console', () => {
     await page.getByLabel(`Dead letter ${letterId}`).getByText(customer.id).waitFor();
     await page.getByRole('button', { name: `Replay ${letterId}` }).click();
     await page.getByText(`Replayed: ${letterId} is REPLAYED`).waitFor();
-    await screenshot(page, 'console-operator');
+    await screenshot(page, 'console-operator', { fullPage: false });
 
     const letter = await api()
       .get(`/api/v1/admin/dead-letters/${letterId}`)

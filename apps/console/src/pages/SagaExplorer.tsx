@@ -90,6 +90,7 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
   const stepping = asOf !== undefined && asOf < total;
   const { order, timeline } = stepping ? sagaAsOf(live, all, asOf) : { order: live, timeline: all };
   const drawing = drawSaga(order, timeline, stepping ? undefined : notifiedAt);
+  const firstUndo = drawing.steps.findIndex((step) => step.kind !== 'forward');
   const cancel = async () => {
     try {
       await api.cancel(order.id);
@@ -157,10 +158,9 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
           <Step
             key={`${step.step}-${index}`}
             step={step}
-            firstUndo={
-              step.kind !== 'forward' &&
-              drawing.steps.findIndex((s) => s.kind !== 'forward') === index
-            }
+            // One row per step, time flowing down; the compensation's title takes a row of its own.
+            row={index + 1 + (firstUndo !== -1 && index >= firstUndo ? 1 : 0)}
+            firstUndo={index === firstUndo}
           />
         ))}
       </ol>
@@ -168,18 +168,18 @@ export function SagaExplorer({ orderId, user }: { orderId: string; user?: User }
   );
 }
 
-function Step({ step, firstUndo }: { step: DrawnStep; firstUndo: boolean }) {
+function Step({ step, row, firstUndo }: { step: DrawnStep; row: number; firstUndo: boolean }) {
   const lane = LANES.indexOf(step.service) + 1;
   return (
     <>
       {firstUndo && (
-        <li className="compensation-title" role="presentation">
+        <li className="compensation-title" role="presentation" style={{ gridRow: row - 1 }}>
           <h2>Compensation</h2>
         </li>
       )}
       <li
         className={`step step-${step.kind} ${step.at ? 'done' : 'waiting'}`}
-        style={{ gridColumn: lane }}
+        style={{ gridColumn: lane, gridRow: row }}
       >
         <span className="service">{step.service}</span>
         <strong>
