@@ -40,44 +40,46 @@ export function Orders({ user }: { user?: User }) {
       <h1 id="orders-title">{user.role === 'admin' ? 'All orders' : 'My orders'}</h1>
       <Notice error={error} message={message} />
       {orders.length === 0 && <p className="muted">No orders yet.</p>}
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Order</th>
-            <th scope="col">Placed</th>
-            <th scope="col">Total</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map((order) => (
-            <tr key={order.id}>
-              <td>
-                <a href={`#/orders/${order.id}`}>{order.id.slice(0, 8)}</a>
-              </td>
-              <td>{new Date(order.createdAt).toLocaleString()}</td>
-              <td>{money(order.totalCents, order.currency)}</td>
-              <td>
-                <StatusBadge status={order.status} /> {order.cancellationReason}
-              </td>
-              <td>
-                {order.status !== 'CANCELLED' && (
-                  <button
-                    type="button"
-                    onClick={() => void cancel(order)}
-                    aria-label={`Cancel order ${order.id.slice(0, 8)}`}
-                  >
-                    Cancel
-                  </button>
-                )}
-              </td>
+      <div className="scroll">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Total</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {orders.map((order) => (
+              <tr key={order.id}>
+                <td>
+                  <a href={`#/orders/${order.id}`}>{order.id.slice(0, 8)}</a>
+                </td>
+                <td>{new Date(order.createdAt).toLocaleString()}</td>
+                <td>{money(order.totalCents, order.currency)}</td>
+                <td>
+                  <StatusBadge status={order.status} /> {order.cancellationReason}
+                </td>
+                <td>
+                  {order.status !== 'CANCELLED' && (
+                    <button
+                      type="button"
+                      onClick={() => void cancel(order)}
+                      aria-label={`Cancel order ${order.id.slice(0, 8)}`}
+                    >
+                      Cancel
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
