@@ -21,6 +21,8 @@ const SCOPES = [
   { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
+  // The console (a browser app) speaks to the platform through the public REST API only.
+  { sourceTag: 'scope:console', onlyDependOnLibsWithTags: [] },
 ];
 
 /** Whatever only tests run: the test support itself and the e2e project. */
@@ -66,7 +68,7 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/.nx', '**/.local', '**/generated', 'libs/contracts/src/gen/**', 'tmp'],
   },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
     languageOptions: {
       // Nest reads constructor parameter types at run time (emitDecoratorMetadata): an import
       // used only as such a type must stay a value import, and the type-imports rule knows that.

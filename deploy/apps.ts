@@ -13,6 +13,12 @@ import type { AppSpec } from './compose-checks';
  * Kubernetes manifests in k8s.spec.ts): each one's config schema and the port it serves.
  */
 
+/**
+ * Apps in apps/ that are no process of their own: the console is static files the gateway
+ * serves at /console/, built into the gateway's image (docs/adr/0012-console-served-by-the-gateway.md).
+ */
+export const STATIC_APPS = ['console'];
+
 const BACKEND_SCHEMAS: Record<BackendName, AppSpec['schema']> = {
   'user-service': userSchema,
   'order-service': orderSchema,

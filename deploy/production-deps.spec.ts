@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STATIC_APPS } from './apps';
 import { copiedFrom } from './dockerfile-checks';
 import {
   checkProductionDependencies,
@@ -21,7 +22,12 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const readJson = <T>(path: string) => JSON.parse(read(path)) as T;
 
 const APPS = readdirSync(join(ROOT, 'apps'))
-  .filter((name) => !name.endsWith('-e2e') && existsSync(join(ROOT, 'apps', name, 'project.json')))
+  .filter(
+    (name) =>
+      !name.endsWith('-e2e') &&
+      !STATIC_APPS.includes(name) &&
+      existsSync(join(ROOT, 'apps', name, 'project.json')),
+  )
   .sort();
 
 /** The image's HEALTHCHECK runs one of these with the app's node_modules (deploy/docker/Dockerfile). */

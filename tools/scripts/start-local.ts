@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     [
       '',
       replicas > 1 ? `The platform is up, ${replicas} replicas of every app:` : 'The platform is up:',
+      `  console      ${each('/console/')}`,
       `  REST API     ${each('/api/v1')}`,
       `  liveness     ${each('/health/live')}`,
       `  readiness    ${each('/health/ready')}`,

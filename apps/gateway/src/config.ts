@@ -22,6 +22,16 @@ export const configSchema = z.object({
     'port of GET /metrics (Prometheus), apart from the API, on GATEWAY_HOST; required when NODE_ENV=production, and when unset /metrics is on GATEWAY_PORT',
   ).optional(),
   API_DOCS: flag('serve Swagger UI at /docs and the OpenAPI document at /docs-json (default: true, false when NODE_ENV=production)'),
+  CONSOLE_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default('dist/apps/console')
+    .describe('folder of the built console (apps/console), served at /console/ when it holds an index.html; relative to the working directory'),
+  JAEGER_UI_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("Jaeger's UI as a browser reaches it, e.g. http://127.0.0.1:16686: the console links each order to its traces there"),
   TRUST_PROXY_HOPS: nonNegativeInt(
     'reverse proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP (0: none)',
   ).default(0),

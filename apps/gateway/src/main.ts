@@ -7,6 +7,7 @@ import { loadConfigOrExit, unlessProduction } from '@ecommerce/config';
 import { MetricsRegistry, MetricsServer, onShutdownSignal } from '@ecommerce/observability';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
+import { CONSOLE_PATH, setUpConsole } from './console/console';
 import { serverOptions, setUpHttpServer } from './http/http-server';
 import { setUpOpenApi } from './openapi/openapi';
 
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
   const registry = app.get(MetricsRegistry);
   setUpHttpServer(app.getHttpAdapter().getInstance(), registry);
   if (unlessProduction(config.API_DOCS, config.NODE_ENV)) setUpOpenApi(app);
+  const consoleServed = setUpConsole(app, config);
   // With METRICS_PORT, GET /metrics is served there only, as the backends do (see AppModule).
   const metrics =
     config.METRICS_PORT === undefined
@@ -40,6 +42,8 @@ async function bootstrap(): Promise<void> {
   await metrics?.start();
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.log(`gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`);
+  if (consoleServed) logger.log(`console at http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}${CONSOLE_PATH}`);
+  else logger.log(`no console: ${config.CONSOLE_DIR} holds no build of apps/console`);
 }
 
 void bootstrap();

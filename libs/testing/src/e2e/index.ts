@@ -4,6 +4,7 @@
  * client sees it. Importing it reads the running stack's state file, hence an entry of its own.
  */
 export * from './api';
+export * from './browser';
 export * from './crash';
 export * from './gateways';
 export * from './logs';
