@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { freePort } from './processes';
+import { freePort, isListening } from './processes';
 
 describe('freePort', () => {
   it("hands out ports below the kernel's ephemeral range, each once, each one a server can bind", async () => {
@@ -20,5 +20,20 @@ describe('freePort', () => {
       server.listen(ports[0], '127.0.0.1', resolve);
     });
     await new Promise((resolve) => server.close(resolve));
+  });
+});
+
+describe('isListening', () => {
+  it('sees a listener on a port, and none once it is closed, without connecting', async () => {
+    const port = await freePort();
+    expect(isListening(port)).toBe(false);
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    expect(isListening(port)).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
+    expect(isListening(port)).toBe(false);
   });
 });

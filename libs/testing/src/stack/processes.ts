@@ -136,17 +136,35 @@ export async function waitFor(
   }
 }
 
-/** Waits until a backend's standard gRPC health service answers SERVING. */
+/**
+ * Waits until a backend's standard gRPC health service answers SERVING. It first waits, without
+ * connecting, until something listens on the port (see {@link isListening}): a client that
+ * keeps connecting to a port with no listener yet walks the kernel's ephemeral ports for that
+ * destination, and when the walk reaches the port itself (start:local's 50051–50055 are in
+ * the ephemeral range) the connection connects to itself, holds the port, and the app's own
+ * bind fails with EADDRINUSE.
+ */
 export async function waitForServing(address: string, timeoutMs = 30_000, app?: AppProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const port = Number(address.split(':').pop());
   const client = new GrpcHealthClient(address);
   try {
+    await waitFor(
+      `a listener on ${address}`,
+      async () => {
+        if (app && !app.running) throw new Error(`${app.name} exited:\n${app.logs}`);
+        return isListening(port) !== false;
+      },
+      timeoutMs,
+      50,
+    );
     await waitFor(
       `gRPC health SERVING at ${address}`,
       async () => {
         if (app && !app.running) throw new Error(`${app.name} exited:\n${app.logs}`);
         return (await client.check(1_000)) === 'SERVING';
       },
-      timeoutMs,
+      Math.max(1_000, deadline - Date.now()),
     );
   } catch (error) {
     if (app && !app.running) throw new Error(`${app.name} exited before it was ready:\n${app.logs}`);
@@ -154,6 +172,29 @@ export async function waitForServing(address: string, timeoutMs = 30_000, app?: 
   } finally {
     client.close();
   }
+}
+
+/**
+ * Whether a socket listens on TCP `port` (any address), read from /proc/net/tcp and tcp6
+ * without connecting to it; undefined where /proc is not there (not Linux).
+ */
+export function isListening(port: number): boolean | undefined {
+  let readable = false;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let table: string;
+    try {
+      table = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    readable = true;
+    // "  sl  local_address rem_address   st ...": local as HEXADDR:HEXPORT, state 0A is LISTEN.
+    for (const line of table.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state === '0A' && local && Number.parseInt(local.split(':')[1] ?? '', 16) === port) return true;
+    }
+  }
+  return readable ? false : undefined;
 }
 
 /** Ports {@link freePort} handed out in this process: never the same one twice. */
