@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { Client } from 'pg';
-import { EVENTS, TOPICS } from '@ecommerce/contracts';
+import { TOPICS } from '@ecommerce/contracts';
 import { DEV_ADMIN, KafkaTestBus, waitFor } from '@ecommerce/testing';
 import {
   admin,
   api,
   launchBrowser,
   newCustomer,
+  publishOrderConfirmed,
   screenshot,
   stack,
   type TestUser,
+  withNotificationsBroken,
 } from '@ecommerce/testing/e2e';
 
 /**
@@ -201,45 +202,29 @@ async function deadLetterFor(customer: TestUser): Promise<string> {
     'console-e2e',
     stack.state.apps['notification-service'].env['KAFKA_BROKERS'],
   );
-  const db = new Client({
-    connectionString: stack.state.apps['notification-service'].env['DATABASE_URL'],
-  });
-  await db.connect();
-  await db.query('ALTER TABLE erased_users RENAME TO erased_users_broken');
   try {
-    const orderId = randomUUID();
-    const { id: messageId } = await bus.publish(
-      EVENTS.OrderConfirmed,
-      {
-        orderId,
-        userId: customer.id,
-        totalCents: 1_500,
-        currency: 'EUR',
-        confirmedAt: new Date().toISOString(),
-      },
-      { key: orderId, source: 'order-service' },
-    );
-    let letterId: string | undefined;
-    await waitFor(
-      'the OrderConfirmed to be dead-lettered',
-      async () => {
-        const res = await api()
-          .get(
-            `/api/v1/admin/dead-letters?service=notification&topic=${TOPICS.orderEvents}&status=WAITING&limit=100`,
-          )
-          .set(await admin());
-        letterId = (res.body.data as { id: string; messageId?: string }[]).find(
-          (l) => l.messageId === messageId,
-        )?.id;
-        return letterId !== undefined;
-      },
-      60_000,
-      250,
-    );
-    return letterId as string;
+    return await withNotificationsBroken(async () => {
+      const { id: messageId } = await publishOrderConfirmed(bus, customer);
+      let letterId: string | undefined;
+      await waitFor(
+        'the OrderConfirmed to be dead-lettered',
+        async () => {
+          const res = await api()
+            .get(
+              `/api/v1/admin/dead-letters?service=notification&topic=${TOPICS.orderEvents}&status=WAITING&limit=100`,
+            )
+            .set(await admin());
+          letterId = (res.body.data as { id: string; messageId?: string }[]).find(
+            (l) => l.messageId === messageId,
+          )?.id;
+          return letterId !== undefined;
+        },
+        60_000,
+        250,
+      );
+      return letterId as string;
+    });
   } finally {
-    await db.query('ALTER TABLE erased_users_broken RENAME TO erased_users');
-    await db.end();
     await bus.close();
   }
 }

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { EVENTS, TOPICS } from '@ecommerce/contracts';
 import { KafkaTestBus, waitFor, WORKSPACE_ROOT } from '@ecommerce/testing';
 import {
@@ -11,11 +10,12 @@ import {
   expectProblem,
   invalidFields,
   newCustomer,
+  publishOrderConfirmed,
   notificationsFor,
   notificationsOf,
   stack,
-  type TestUser,
   waitForNotifications,
+  withNotificationsBroken,
 } from '@ecommerce/testing/e2e';
 
 /**
@@ -105,47 +105,6 @@ async function show(id: string): Promise<DeadLetter> {
   ).body as DeadLetter;
 }
 
-/** Publishes what order-service would: an OrderConfirmed for `user`, which notification-service turns into an email. */
-async function orderConfirmed(user: TestUser): Promise<{ id: string; orderId: string }> {
-  const orderId = randomUUID();
-  const { id } = await bus.publish(
-    EVENTS.OrderConfirmed,
-    {
-      orderId,
-      userId: user.id,
-      totalCents: 1_500,
-      currency: 'EUR',
-      confirmedAt: new Date().toISOString(),
-    },
-    { key: orderId, source: 'order-service' },
-  );
-  return { id, orderId };
-}
-
-/** Breaks notification-service's handlers the way a bad deploy or a broken migration would: a table they read is gone. */
-async function withNotificationsBroken<T>(
-  run: (repair: () => Promise<void>) => Promise<T>,
-): Promise<T> {
-  const db = new Client({
-    connectionString: stack.state.apps['notification-service'].env['DATABASE_URL'],
-  });
-  await db.connect();
-  let broken = false;
-  const repair = async () => {
-    if (!broken) return;
-    await db.query('ALTER TABLE erased_users_broken RENAME TO erased_users');
-    broken = false;
-  };
-  try {
-    await db.query('ALTER TABLE erased_users RENAME TO erased_users_broken');
-    broken = true;
-    return await run(repair);
-  } finally {
-    await repair();
-    await db.end();
-  }
-}
-
 describe('dead letters through the admin routes', () => {
   it('a message that failed is listed; once fixed, a replay has its effect once, and a second replay changes nothing', async () => {
     const customer = await newCustomer('dead-letter');
@@ -156,7 +115,7 @@ describe('dead letters through the admin routes', () => {
     );
 
     const { sent, letter } = await withNotificationsBroken(async (repair) => {
-      const published = await orderConfirmed(customer);
+      const published = await publishOrderConfirmed(bus, customer);
       let found: DeadLetter | undefined;
       await waitFor(
         'the OrderConfirmed to be dead-lettered and listed',

@@ -6,6 +6,7 @@
 export * from './api';
 export * from './browser';
 export * from './crash';
+export * from './dead-letters';
 export * from './gateways';
 export * from './logs';
 export * from './mail';
