@@ -24,12 +24,17 @@ export function step(title: string): void {
  * Everything a stack needs before its apps can start: the Kafka broker and topics, each
  * service's database with its migrations applied, the generated Prisma clients and the
  * built apps. Returns whether the broker was started here (so only then is it stopped).
+ * `recreate` names services whose databases are dropped and made again first (empty).
  */
-export async function prepareStack(env: NodeJS.ProcessEnv): Promise<{ startedKafka: boolean }> {
+export async function prepareStack(
+  env: NodeJS.ProcessEnv,
+  { recreate = [] }: { recreate?: readonly string[] } = {},
+): Promise<{ startedKafka: boolean }> {
   const { kafkaUp } = await import('../infra/kafka');
   step('kafka broker and topics');
   const kafka = await kafkaUp();
   step('databases: create, migrate');
+  if (recreate.length) await npmRun('db:reset', env, ...recreate);
   await npmRun('db:create', env);
   await npmRun('db:migrate', env);
   step('generate Prisma clients');

@@ -1,8 +1,8 @@
 /**
  * `npm test`: the whole suite on a real stack, from nothing.
  *
- * Starts a Kafka broker (only if none is running), creates and migrates a separate set of
- * test databases (`ecommerce_<service>_test`, so a developer's own data is never touched),
+ * Starts a Kafka broker (only if none is running), creates afresh and migrates a separate set
+ * of test databases (`ecommerce_<service>_test`, so a developer's own data is never touched),
  * runs the static checks (lint, types, stale contracts, schema drift), builds the apps, and
  * runs Jest's three tiers: unit, integration (one real service at a time) and e2e (the
  * whole platform as processes behind the gateway). Stops only what it started.
@@ -64,12 +64,18 @@ async function runJest(env: NodeJS.ProcessEnv): Promise<void> {
 async function main(): Promise<void> {
   PHASES.forEach((_, phase) => rmSync(resultsFile(phase), { force: true }));
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+  // The test databases this run names itself start empty, as on a clean machine: what an earlier
+  // run left (its rows refer to Kafka records a new broker no longer has) cannot hide a bug.
+  // A database given in the environment is only migrated: it may be somebody's data.
+  const recreate: string[] = [];
   for (const { database } of Object.values(BACKENDS)) {
     const variable = databaseUrlVariable(database);
-    env[variable] ??= `postgresql://${env['PGUSER'] ?? 'postgres'}@${env['PGHOST'] ?? '127.0.0.1'}:${env['PGPORT'] ?? '5432'}/ecommerce_${database}_test`;
+    if (env[variable] !== undefined) continue;
+    env[variable] = `postgresql://${env['PGUSER'] ?? 'postgres'}@${env['PGHOST'] ?? '127.0.0.1'}:${env['PGPORT'] ?? '5432'}/ecommerce_${database}_test`;
+    recreate.push(database);
   }
 
-  const { startedKafka } = await prepareStack(env);
+  const { startedKafka } = await prepareStack(env, { recreate });
   try {
     step('checks: contracts, proto lint, schema drift, lint, types');
     await npmRun('contracts:check', env);

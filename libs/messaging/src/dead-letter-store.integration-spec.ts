@@ -308,6 +308,35 @@ describe('dead letters', () => {
     ]);
   });
 
+  it('keeps a message of a topic created again, at an offset an earlier one had', async () => {
+    const topic = unique('recreated');
+    const first = {
+      topic,
+      partition: 0,
+      offset: '0',
+      key: 'order-1',
+      value: Buffer.from('before'),
+      headers: { ce_id: 'msg-before' },
+      timestamp: String(Date.parse('2026-12-01T10:00:00.000Z')),
+    };
+    // The topic deleted and created again: its first record has offset 0 again.
+    const again = {
+      ...first,
+      value: Buffer.from('after'),
+      headers: { ce_id: 'msg-after' },
+      timestamp: String(Date.parse('2026-12-02T10:00:00.000Z')),
+    };
+
+    await recordDeadLetter(scratch.db, first, new Error('before'), 'group-a');
+    await recordDeadLetter(scratch.db, again, new Error('after'), 'group-a');
+
+    const rows = (await store.list({ topic, page: 1, limit: 10 })).data;
+    expect(rows.map((row) => [row.messageId, row.payload.toString(), row.error]).sort()).toEqual([
+      ['msg-after', 'after', 'after'],
+      ['msg-before', 'before', 'before'],
+    ]);
+  });
+
   it('refuses ids that are not UUIDs and reports unknown ones', async () => {
     expect((await rejection(store.get('nope'))).code).toBe('VALIDATION_FAILED');
     expect((await rejection(store.get('0193a4c2-7d1e-7c3a-9b2f-4e5d6c7b8a90'))).code).toBe(

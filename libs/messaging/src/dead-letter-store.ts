@@ -87,13 +87,14 @@ payload, headers, error, failed_at, status, replay_of, replay_count, replayed_at
 discarded_at, discarded_by, discard_reason`;
 
 /**
- * One row per consumed message (consumer, topic, partition, offset): a message dead-lettered
- * again after a crash, before its offset was committed, stays one row.
+ * One row per consumed record (consumer, topic, partition, offset, timestamp): a message
+ * dead-lettered again after a crash, before its offset was committed, stays one row. The
+ * timestamp is in the key because offsets start again from 0 when a topic is created again.
  */
-const INSERT = `INSERT INTO dead_letter (id, consumer, topic, "partition", "offset", message_key, message_id,
-event_type, payload, headers, error, failed_at, replay_of)
-VALUES ($1::uuid, $2, $3, $4, $5::bigint, $6, $7, $8, $9, $10::jsonb, $11, $12, $13::uuid)
-ON CONFLICT (consumer, topic, "partition", "offset") DO NOTHING`;
+const INSERT = `INSERT INTO dead_letter (id, consumer, topic, "partition", "offset", produced_at, message_key,
+message_id, event_type, payload, headers, error, failed_at, replay_of)
+VALUES ($1::uuid, $2, $3, $4, $5::bigint, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::uuid)
+ON CONFLICT (consumer, topic, "partition", "offset", produced_at) DO NOTHING`;
 
 const SET_OUTCOME = `UPDATE dead_letter SET replay_outcome = $1 WHERE id = $2::uuid AND consumer = $3`;
 
@@ -144,8 +145,8 @@ export class DeadLetterStore {
 
   /**
    * Records a message its consumer gives up on, before it goes to `<topic>.dlt`. Idempotent on
-   * (consumer, topic, partition, offset). A replay that failed again is recorded as a new dead
-   * letter (its own offset), and the one it replayed gets the outcome `DEAD_LETTERED`.
+   * (consumer, topic, partition, offset, timestamp). A replay that failed again is recorded as a
+   * new dead letter (its own offset), and the one it replayed gets the outcome `DEAD_LETTERED`.
    */
   record(
     message: ConsumedMessage,
@@ -300,8 +301,8 @@ export class DeadLetterStore {
 
 /**
  * Records a message its consumer gives up on, before it goes to `<topic>.dlt`. Idempotent on
- * (consumer, topic, partition, offset). A replay that failed again is recorded as a new dead
- * letter (its own offset), and the one it replayed gets the outcome `DEAD_LETTERED`.
+ * (consumer, topic, partition, offset, timestamp). A replay that failed again is recorded as a
+ * new dead letter (its own offset), and the one it replayed gets the outcome `DEAD_LETTERED`.
  * (What {@link DeadLetterStore.record} does; the inbox calls it with only a transaction runner.)
  */
 export async function recordDeadLetter(
@@ -321,6 +322,7 @@ export async function recordDeadLetter(
       message.topic,
       message.partition,
       message.offset,
+      new Date(Number(message.timestamp)),
       message.key ?? '',
       message.headers[HEADER.id] ?? null,
       message.headers[HEADER.type] ?? null,

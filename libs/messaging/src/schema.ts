@@ -70,6 +70,7 @@ CREATE TABLE "dead_letter" (
     "topic" TEXT NOT NULL,
     "partition" INTEGER NOT NULL,
     "offset" BIGINT NOT NULL,
+    "produced_at" TIMESTAMPTZ(3) NOT NULL,
     "message_key" TEXT NOT NULL,
     "message_id" TEXT,
     "event_type" TEXT,
@@ -94,7 +95,7 @@ CREATE TABLE "dead_letter" (
 CREATE INDEX "dead_letter_failed_at_idx" ON "dead_letter"("failed_at");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "dead_letter_consumer_topic_partition_offset_key" ON "dead_letter"("consumer", "topic", "partition", "offset");
+CREATE UNIQUE INDEX "dead_letter_consumer_topic_partition_offset_produced_at_key" ON "dead_letter"("consumer", "topic", "partition", "offset", "produced_at");
 `;
 
 /** What Prisma cannot express about `dead_letter`: append it to the migration that creates it. */
@@ -153,6 +154,9 @@ model DeadLetter {
   topic         String
   partition     Int
   offset        BigInt
+  /// The record's Kafka timestamp. With the offset, it tells which record this is: a topic
+  /// deleted and created again numbers its records from 0 again.
+  producedAt    DateTime  @map("produced_at") @db.Timestamptz(3)
   messageKey    String    @map("message_key")
   /// Its ce_id and ce_type headers; null when it had none (a poison message).
   messageId     String?   @map("message_id")
@@ -175,7 +179,7 @@ model DeadLetter {
   discardedBy   String?   @map("discarded_by")
   discardReason String?   @map("discard_reason")
 
-  @@unique([consumer, topic, partition, offset])
+  @@unique([consumer, topic, partition, offset, producedAt])
   @@index([failedAt])
   @@map("dead_letter")
 }

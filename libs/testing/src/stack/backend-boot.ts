@@ -245,9 +245,9 @@ export function describeBackendBoot(name: BackendName, grpcServiceName: string):
         await db.connect();
         try {
           await db.query(
-            `INSERT INTO dead_letter (id, consumer, topic, "partition", "offset", message_key, payload, headers, error, failed_at, status)
-             VALUES ($1, 'c', $3, 0, 1, 'k', '\\x00', '{}', 'boom', now(), 'WAITING'),
-                    ($2, 'c', $3, 0, 2, 'k', '\\x00', '{}', 'boom', now(), 'DISCARDED')`,
+            `INSERT INTO dead_letter (id, consumer, topic, "partition", "offset", produced_at, message_key, payload, headers, error, failed_at, status)
+             VALUES ($1, 'c', $3, 0, 1, now(), 'k', '\\x00', '{}', 'boom', now(), 'WAITING'),
+                    ($2, 'c', $3, 0, 2, now(), 'k', '\\x00', '{}', 'boom', now(), 'DISCARDED')`,
             [waiting, discarded, topic],
           );
           const client = deadLetters(serviceCredentials());
