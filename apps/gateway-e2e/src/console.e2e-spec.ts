@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { TOPICS } from '@ecommerce/contracts';
 import { DEV_ADMIN, KafkaTestBus, waitFor } from '@ecommerce/testing';
 import {
+  accessibilityProblems,
   admin,
   api,
   launchBrowser,
@@ -23,6 +24,7 @@ import {
 const SAGA_TIMEOUT_MS = 30_000;
 const WIDE = { width: 1100, height: 720 };
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
 let product: { id: string; name: string };
 
@@ -42,14 +44,16 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  // A phone-sized screen: the console must be usable there.
-  page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+  // A phone-sized screen: the console must be usable there. A context of its own per test
+  // (the accessibility audit opens a page of its own in it).
+  context = await browser.newContext({ viewport: { width: 412, height: 915 } });
+  page = await context.newPage();
   // What a click or a page load needs; the waits for a saga's outcome say their own.
   page.setDefaultTimeout(10_000);
 });
 
 afterEach(async () => {
-  await page?.close();
+  await context?.close();
 });
 
 async function logIn(email: string, password: string): Promise<void> {
@@ -72,12 +76,25 @@ async function placeOrder(method: string): Promise<string> {
 
 const steps = () => page.getByRole('list', { name: 'Saga steps' });
 
+/**
+ * Presses Tab until `target` has the focus, as someone without a mouse would; fails when it
+ * is not reached within the page's first hundred stops (it cannot be reached at all).
+ */
+async function tabTo(target: Locator): Promise<void> {
+  for (let stops = 0; stops < 100; stops++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((element) => element === element.ownerDocument.activeElement)) return;
+  }
+  throw new Error(`${target.toString()} is not reached with the Tab key`);
+}
+
 describe('the console', () => {
   it('serves the app at /console/ with the settings it reads', async () => {
     const res = await api().get('/console/').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toContain('<div id="root">');
-    await api().get('/console/config.json').expect(200);
+    const config = await api().get('/console/config.json').expect(200);
+    expect(config.body).toEqual({ jaegerUrl: stack.state.jaegerUrl });
   });
 
   it('a new customer registers, places an order and watches its saga reach CONFIRMED', async () => {
@@ -103,6 +120,22 @@ describe('the console', () => {
       .waitFor({ timeout: 15_000 });
     await page.getByText(/^Saga took /).waitFor();
     expect(await page.getByRole('heading', { name: 'Compensation' }).count()).toBe(0);
+    // Jaeger's search for order-service spans tagged with the order: observability.e2e-spec.ts
+    // shows that such a span is in the order's trace.
+    const traceLink = new URL(
+      (await page.getByRole('link', { name: 'Trace in Jaeger' }).getAttribute('href')) ?? '',
+    );
+    expect({
+      origin: traceLink.origin,
+      path: traceLink.pathname,
+      service: traceLink.searchParams.get('service'),
+      tags: JSON.parse(traceLink.searchParams.get('tags') ?? 'null'),
+    }).toEqual({
+      origin: stack.state.jaegerUrl,
+      path: '/search',
+      service: 'order-service',
+      tags: { 'order.id': orderId },
+    });
     await screenshot(page, 'console-explorer-confirmed');
 
     // Stepping back through the saga that ran: as it stood after two steps, PENDING again.
@@ -181,6 +214,69 @@ describe('the console', () => {
       .set(await admin())
       .expect(200);
     expect(letter.body).toMatchObject({ status: 'REPLAYED', replays: 1 });
+  });
+
+  it('every view passes an accessibility audit (WCAG 2.1 AA) and fits a phone-sized screen', async () => {
+    const problems: string[] = [];
+    const audit = async (view: string) =>
+      problems.push(...(await accessibilityProblems(page)).map((problem) => `${view}: ${problem}`));
+
+    await page.goto(consoleUrl('#/'));
+    await page.getByRole('button', { name: `Add ${product.name} to cart` }).click();
+    await audit('storefront with a cart');
+    await screenshot(page, 'console-storefront-phone');
+    await page.goto(consoleUrl('#/account'));
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').waitFor();
+    await audit('registration');
+    await page.getByRole('button', { name: 'Log in instead' }).click();
+
+    const customer = await newCustomer('console-audit');
+    await logIn(customer.email, customer.password);
+    await placeOrder('pm_card_chargeDeclined');
+    await page.locator('.summary').getByText('CANCELLED').waitFor({ timeout: SAGA_TIMEOUT_MS });
+    await audit('saga explorer, compensated');
+    await page.getByRole('link', { name: 'My orders' }).click();
+    await page.getByRole('heading', { name: 'My orders' }).waitFor();
+    await audit('my orders');
+    await page.getByRole('button', { name: /^Log out/ }).click();
+
+    await logIn(DEV_ADMIN.email, DEV_ADMIN.password);
+    await page.getByRole('link', { name: 'Operator' }).click();
+    await page.getByRole('heading', { name: 'Stock' }).waitFor();
+    await audit('operator view');
+
+    expect(problems).toEqual([]);
+  });
+
+  it('a customer places an order with the keyboard alone', async () => {
+    const customer = await newCustomer('console-keyboard');
+    await page.goto(consoleUrl('#/account'));
+    await tabTo(page.getByLabel('Email'));
+    await page.keyboard.type(customer.email);
+    await tabTo(page.getByLabel('Password'));
+    await page.keyboard.type(customer.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /^Log out/ }).waitFor();
+
+    await page.goto(consoleUrl('#/'));
+    await tabTo(page.getByRole('button', { name: `Add ${product.name} to cart` }));
+    await page.keyboard.press('Enter');
+    await tabTo(page.getByLabel('Payment method'));
+    await page.keyboard.press('ArrowDown'); // from Visa to the next one: declined
+    expect(await page.getByLabel('Payment method').inputValue()).toBe('pm_card_chargeDeclined');
+    await tabTo(page.getByRole('button', { name: 'Place order' }));
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { name: /^Saga of order/ }).waitFor();
+    const orderId = new URL(page.url()).hash.replace('#/orders/', '');
+    await page.locator('.summary').getByText('CANCELLED').waitFor({ timeout: SAGA_TIMEOUT_MS });
+    const order = await api().get(`/api/v1/orders/${orderId}`).set(customer.auth).expect(200);
+    expect(order.body).toMatchObject({
+      status: 'CANCELLED',
+      cancellationReason: 'PAYMENT_DECLINED',
+    });
+    await screenshot(page, 'console-keyboard-order');
   });
 
   it('a customer is shown no operator view', async () => {

@@ -53,6 +53,8 @@ export async function startE2eStack({ replicas = 1 }: { replicas?: number } = {}
   const smtp = await SmtpSink.start();
   const mailServer = await serveMail(smtp);
   const traces = await OtlpReceiver.start();
+  // The console links each order to its trace there; console.e2e-spec.ts checks the link.
+  const jaegerUrl = `http://${HOST}:16686`;
   const stack = await Stack.startOnFreePorts({
     replicas,
     // observability.e2e-spec.ts reads the lines the services write about an order, at info.
@@ -78,6 +80,7 @@ export async function startE2eStack({ replicas = 1 }: { replicas?: number } = {}
       OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      JAEGER_UI_URL: jaegerUrl,
     },
   }).catch(async (error: unknown) => {
     await Promise.all([
@@ -94,7 +97,11 @@ export async function startE2eStack({ replicas = 1 }: { replicas?: number } = {}
   mkdirSync(dirname(E2E_STATE_FILE), { recursive: true });
   writeFileSync(
     process.env['E2E_STATE_FILE'],
-    JSON.stringify({ ...stack.state(), mailUrl, tracesUrl: traces.spansUrl, logOffsets }, null, 2),
+    JSON.stringify(
+      { ...stack.state(), mailUrl, tracesUrl: traces.spansUrl, jaegerUrl, logOffsets },
+      null,
+      2,
+    ),
   );
   process.stdout.write(
     `\ne2e stack up: gateway ${stack.gatewayUrls.join(', ')}, SMTP sink ${smtp.url}, OTLP receiver ${traces.url}\n`,

@@ -1,4 +1,4 @@
-import { type BackendName, metricValue, SPAN_KIND, waitFor } from '@ecommerce/testing';
+import { type BackendName, metricValue, type ReceivedSpan, SPAN_KIND, waitFor } from '@ecommerce/testing';
 import {
   api,
   clientSpan,
@@ -80,6 +80,13 @@ describe('observability: one order through its trace, its logs and the saga metr
         kind: SPAN_KIND.SERVER,
         route: '/api/v1/orders',
       });
+    });
+
+    it("has an order-service span tagged order.id: what the console's Jaeger link searches for", async () => {
+      const tagged = (spans: ReceivedSpan[]) =>
+        spans.filter((span) => span.service === 'order-service' && span.attributes['order.id'] === order.id);
+      const spans = await waitForTrace(client.traceId, (s) => tagged(s).length > 0);
+      expect(tagged(spans)).not.toHaveLength(0);
     });
 
     it('the lines every service of the saga wrote about it carry its trace id', async () => {

@@ -73,10 +73,9 @@ export function Catalog({
               <button
                 type="button"
                 onClick={() => add(product.id)}
-                aria-label={`Add ${product.name} to cart`}
                 disabled={product.available < 1}
               >
-                Add to cart
+                Add<span className="sr-only"> {product.name}</span> to cart
               </button>
             </li>
           ))}

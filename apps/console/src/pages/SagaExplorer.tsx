@@ -173,7 +173,7 @@ function Step({ step, row, firstUndo }: { step: DrawnStep; row: number; firstUnd
   return (
     <>
       {firstUndo && (
-        <li className="compensation-title" role="presentation" style={{ gridRow: row - 1 }}>
+        <li className="compensation-title" style={{ gridRow: row - 1 }}>
           <h2>Compensation</h2>
         </li>
       )}

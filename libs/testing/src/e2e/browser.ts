@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { WORKSPACE_ROOT } from '../stack/processes';
 
@@ -38,4 +39,48 @@ export async function screenshot(
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage });
   return path;
+}
+
+/** The WCAG 2.1 A and AA rules axe-core checks: names and labels, contrast, structure, ARIA. */
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * What an accessibility audit (axe-core, WCAG 2.1 A and AA) and a look at the layout find
+ * wrong with the page as it is now, one line each; empty when nothing. Layout: on a
+ * phone-sized screen nothing may need scrolling sideways.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_AA).analyze();
+  const problems = violations.flatMap((violation) =>
+    violation.nodes.map(
+      (node) =>
+        `${violation.id} (${violation.impact ?? 'minor'}): ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`,
+    ),
+  );
+  // Through Playwright rather than the DOM's globals: this library compiles without the DOM's types.
+  const screenWidth = page.viewportSize()?.width ?? 0;
+  const scrollWidth = await page.locator('html').evaluate((html) => html.scrollWidth);
+  if (scrollWidth > screenWidth) {
+    // The innermost elements that reach past the screen's right edge: what to fix.
+    const sticking = await page.locator('body *').evaluateAll(
+      (elements, right) =>
+        // No named functions in here: the page runs this, without the helper some transpilers add.
+        elements
+          .filter(
+            (element) =>
+              element.getBoundingClientRect().right > right &&
+              ![...element.children].some((child) => child.getBoundingClientRect().right > right),
+          )
+          .slice(0, 5)
+          .map((element) => {
+            const classes = [...element.classList].map((name) => `.${name}`).join('');
+            return `${element.tagName.toLowerCase()}${classes} "${(element.textContent ?? '').trim().slice(0, 30)}"`;
+          }),
+      screenWidth,
+    );
+    problems.push(
+      `wider than the screen: ${scrollWidth} px in ${screenWidth} px: ${sticking.join(', ')}`,
+    );
+  }
+  return problems;
 }

@@ -37,6 +37,8 @@ export interface StackState {
   mailUrl?: string;
   /** Where the e2e global setup serves the spans its OTLP receiver got, as JSON (`?traceId=<hex>`). */
   tracesUrl?: string;
+  /** The Jaeger UI the gateway's console links an order's trace to (a link only: none runs). */
+  jaegerUrl?: string;
   /** Each app's log file size before this stack started: what the run wrote begins there. */
   logOffsets?: Partial<Record<AppName, number>>;
 }

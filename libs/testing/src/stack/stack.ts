@@ -289,5 +289,7 @@ function gatewayEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     AUTH_RATE_LIMIT_PER_MINUTE: pick('AUTH_RATE_LIMIT_PER_MINUTE', '20'),
     ORDER_BACKLOG_LIMIT: pick('ORDER_BACKLOG_LIMIT', '100'),
     ORDER_BACKLOG_CACHE_MS: pick('ORDER_BACKLOG_CACHE_MS', '250'),
+    // Where the console links each order's trace: only when there is a Jaeger to link to.
+    ...(env['JAEGER_UI_URL'] ? { JAEGER_UI_URL: env['JAEGER_UI_URL'] } : {}),
   };
 }
