@@ -285,6 +285,7 @@ describe('the console', () => {
     expect(await page.getByRole('link', { name: 'Operator' }).count()).toBe(0);
     await page.goto(consoleUrl('#/operator'));
     await page.getByText('The operator view is for admins.').waitFor();
+    await screenshot(page, 'console-operator-refused');
   });
 });
 
