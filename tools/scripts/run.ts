@@ -15,9 +15,16 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = pr
 export const npmRun = (script: string, env?: NodeJS.ProcessEnv, ...args: string[]) =>
   run('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], env);
 
-/** Prints a banner line before each phase, so a long log is easy to scan. */
+const started = Date.now();
+
+/**
+ * Prints a banner line before each phase, with the time since the command started, so a long
+ * log is easy to scan and shows where the minutes went.
+ */
 export function step(title: string): void {
-  process.stdout.write(`\n=== ${title}\n`);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const elapsed = `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+  process.stdout.write(`\n=== ${title} (at ${elapsed})\n`);
 }
 
 /**

@@ -101,4 +101,7 @@ main()
     console.error(`\nnpm test failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   })
-  .finally(printSummary);
+  .finally(() => {
+    step('done');
+    printSummary();
+  });
