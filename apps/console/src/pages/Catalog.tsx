@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, money, PAYMENT_METHODS, type Product, type User } from '../api';
 import { errorText, Notice } from './Status';
+import { useList } from './useList';
 
 /** Product id → quantity. */
 export type Cart = Record<string, number>;
@@ -15,17 +16,9 @@ export function Catalog({
   cart: Cart;
   setCart: (cart: Cart) => void;
 }) {
-  const [products, setProducts] = useState<Product[]>([]);
-  const [error, setError] = useState<string>();
+  const { items: products, error, setError } = useList(() => api.products(), []);
   const [method, setMethod] = useState<string>(PAYMENT_METHODS[0].id);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    api.products().then(
-      (page) => setProducts(page.data),
-      (e: unknown) => setError(errorText(e)),
-    );
-  }, []);
 
   const add = (id: string) => setCart({ ...cart, [id]: Math.min(100, (cart[id] ?? 0) + 1) });
   const remove = (id: string) => {

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import {
   api,
   type DeadLetter,
@@ -9,6 +9,7 @@ import {
 } from '../api';
 import { formatDuration } from '../saga';
 import { errorText, Notice, StatusBadge } from './Status';
+import { useList } from './useList';
 
 /** A PENDING saga older than this is drawn as stuck; a finished one that took longer, as slow. */
 const SLOW_MS = 5_000;
@@ -27,16 +28,12 @@ export function Operator({ user }: { user?: User }) {
 }
 
 function Sagas() {
-  const [orders, setOrders] = useState<Order[]>([]);
   const [status, setStatus] = useState<OrderStatus | ''>('');
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    api.orders({ limit: 100, ...(status ? { status } : {}) }).then(
-      (page) => setOrders(page.data),
-      (e: unknown) => setError(errorText(e)),
-    );
-  }, [status]);
-  useEffect(load, [load]);
+  const {
+    items: orders,
+    error,
+    reload,
+  } = useList(() => api.orders({ limit: 100, ...(status ? { status } : {}) }), [status]);
 
   const now = Date.now();
   const durationOf = (order: Order) =>
@@ -60,7 +57,7 @@ function Sagas() {
             <option>CANCELLED</option>
           </select>
         </label>
-        <button type="button" onClick={load}>
+        <button type="button" onClick={reload}>
           Refresh
         </button>
         <span>
@@ -106,18 +103,15 @@ function Sagas() {
 }
 
 function DeadLetters() {
-  const [letters, setLetters] = useState<DeadLetter[]>([]);
   const [shown, setShown] = useState<DeadLetter>();
-  const [error, setError] = useState<string>();
   const [message, setMessage] = useState<string>();
   const [status, setStatus] = useState<DeadLetter['status'] | ''>('WAITING');
-  const load = useCallback(() => {
-    api.deadLetters(status ? { status } : {}).then(
-      (page) => setLetters(page.data),
-      (e: unknown) => setError(errorText(e)),
-    );
-  }, [status]);
-  useEffect(load, [load]);
+  const {
+    items: letters,
+    error,
+    setError,
+    reload,
+  } = useList(() => api.deadLetters(status ? { status } : {}), [status]);
 
   const act = async (run: () => Promise<DeadLetter>, done: string) => {
     setError(undefined);
@@ -125,7 +119,7 @@ function DeadLetters() {
       const letter = await run();
       setMessage(`${done}: ${letter.id} is ${letter.status}`);
       setShown(undefined);
-      load();
+      reload();
     } catch (e) {
       setError(errorText(e));
     }
@@ -152,7 +146,7 @@ function DeadLetters() {
             <option value="">all</option>
           </select>
         </label>
-        <button type="button" onClick={load}>
+        <button type="button" onClick={reload}>
           Refresh
         </button>
       </div>
@@ -212,15 +206,12 @@ function DeadLetters() {
 }
 
 function Stock() {
-  const [products, setProducts] = useState<Product[]>([]);
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    api.products(1, 100).then(
-      (page) => setProducts(page.data),
-      (e: unknown) => setError(errorText(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
+  const {
+    items: products,
+    setItems: setProducts,
+    error,
+    setError,
+  } = useList(() => api.products(1, 100), []);
 
   const restock = (product: Product) => async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

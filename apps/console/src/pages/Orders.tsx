@@ -1,21 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, money, type Order, type User } from '../api';
 import { errorText, Notice, StatusBadge } from './Status';
+import { useList } from './useList';
 
 /** The signed-in customer's orders, newest first, each with its saga and a cancel button. */
 export function Orders({ user }: { user?: User }) {
-  const [orders, setOrders] = useState<Order[]>([]);
-  const [error, setError] = useState<string>();
+  const {
+    items: orders,
+    error,
+    setError,
+  } = useList(() => (user ? api.orders({ limit: 50 }) : undefined), [user]);
   const [message, setMessage] = useState<string>();
-
-  const load = useCallback(() => {
-    if (!user) return;
-    api.orders({ limit: 50 }).then(
-      (page) => setOrders(page.data),
-      (e: unknown) => setError(errorText(e)),
-    );
-  }, [user]);
-  useEffect(load, [load]);
 
   if (!user)
     return (
