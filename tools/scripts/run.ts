@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { SERVICES } from '../db/services';
 
 /** Runs a command with inherited stdio; rejects on a non-zero exit. */
 export function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -41,9 +42,10 @@ export async function prepareStack(
   step('kafka broker and topics');
   const kafka = await kafkaUp();
   step('databases: create, migrate');
+  // db:reset drops, creates and migrates; db:migrate creates what is missing and migrates.
   if (recreate.length) await npmRun('db:reset', env, ...recreate);
-  await npmRun('db:create', env);
-  await npmRun('db:migrate', env);
+  const others = SERVICES.filter((service) => !recreate.includes(service));
+  if (others.length) await npmRun('db:migrate', env, ...others);
   step('generate Prisma clients');
   await npmRun('db:generate', env);
   return { startedKafka: kafka.started };

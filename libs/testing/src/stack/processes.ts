@@ -148,11 +148,14 @@ export async function waitForServing(address: string, timeoutMs = 30_000, app?: 
   const deadline = Date.now() + timeoutMs;
   const port = Number(address.split(':').pop());
   const client = new GrpcHealthClient(address);
+  const failIfExited = () => {
+    if (app && !app.running) throw new Error(`${app.name} exited:\n${app.logs}`);
+  };
   try {
     await waitFor(
       `a listener on ${address}`,
       async () => {
-        if (app && !app.running) throw new Error(`${app.name} exited:\n${app.logs}`);
+        failIfExited();
         return isListening(port) !== false;
       },
       timeoutMs,
@@ -161,7 +164,7 @@ export async function waitForServing(address: string, timeoutMs = 30_000, app?: 
     await waitFor(
       `gRPC health SERVING at ${address}`,
       async () => {
-        if (app && !app.running) throw new Error(`${app.name} exited:\n${app.logs}`);
+        failIfExited();
         return (await client.check(1_000)) === 'SERVING';
       },
       Math.max(1_000, deadline - Date.now()),
